@@ -5,7 +5,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { sweepTempFiles, writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../util/atomic-write';
+import { sweepTempFiles } from './temp-sweep';
 import {
   STORE_VERSION,
   documentJobs,
@@ -182,7 +183,7 @@ export async function loadJobStore(file: string, now: number): Promise<StoreLoad
 
 /** Write the store document atomically. */
 export async function saveJobStore(file: string, doc: StoreDocument): Promise<void> {
-  await writeFileAtomic(file, serializeDocument(doc));
+  await writeFileAtomic(file, serializeDocument(doc), { mode: 0o600 });
 }
 
 /** Path of the store inside a state directory. */
