@@ -7,6 +7,9 @@
  * arguments against these schemas at runtime before any handler runs.
  */
 import { z } from 'zod';
+import { API_METHODS, EVENT_METHODS } from './channels';
+
+export { API_METHODS, EVENT_METHODS, EVENT_IPC_CHANNEL } from './channels';
 
 // ---------------------------------------------------------------------------
 // Shared value shapes
@@ -509,53 +512,6 @@ export const EVENT_CHANNELS: EventChannel[] = [
   'diagnostics:log',
 ];
 
-/** The name of the Electron IPC channel that carries main → renderer events. */
-export const EVENT_IPC_CHANNEL = 'updater:event';
-
-/** The method name the bridge exposes for each invoke channel: one named function per operation. */
-export const API_METHODS = {
-  getAppInfo: 'app:getInfo',
-  openExternal: 'app:openExternal',
-  listJobs: 'jobs:list',
-  addJob: 'jobs:add',
-  pauseJob: 'jobs:pause',
-  resumeJob: 'jobs:resume',
-  cancelJob: 'jobs:cancel',
-  retryJob: 'jobs:retry',
-  removeJob: 'jobs:remove',
-  revealJob: 'jobs:reveal',
-  setJobPriority: 'jobs:setPriority',
-  pauseAll: 'jobs:pauseAll',
-  resumeAll: 'jobs:resumeAll',
-  clearHistory: 'jobs:clearHistory',
-  getUpdateStatus: 'updates:getStatus',
-  checkForUpdates: 'updates:check',
-  installUpdate: 'updates:install',
-  installAllUpdates: 'updates:installAll',
-  rollback: 'updates:rollback',
-  listPins: 'security:listPins',
-  addPin: 'security:addPin',
-  removePin: 'security:removePin',
-  inspectHost: 'security:inspect',
-  recentConnections: 'security:recentConnections',
-  getSettings: 'settings:get',
-  updateSettings: 'settings:update',
-  recentLogs: 'diagnostics:recentLogs',
-  exportDiagnostics: 'diagnostics:export',
-  revealLogs: 'diagnostics:revealLogs',
-} as const satisfies Record<string, InvokeChannel>;
-
-/** The subscription method name the bridge exposes for each event channel. */
-export const EVENT_METHODS = {
-  onJobsBatch: 'jobs:batch',
-  onUpdateStatus: 'updates:status',
-  onUpdatesAvailable: 'updates:available',
-  onConnection: 'security:connection',
-  onPinReport: 'security:pinReport',
-  onSettingsChanged: 'settings:changed',
-  onNotice: 'app:notice',
-  onLog: 'diagnostics:log',
-} as const satisfies Record<string, EventChannel>;
 
 type ArgList<C extends InvokeChannel> = undefined extends z.input<(typeof invokeSchemas)[C]>
   ? [args?: InvokeArgs<C>]

@@ -1,0 +1,90 @@
+/**
+ * Builds the main-process core from its services. Electron, host mode and tests all call
+ * this; it is the only place that knows how the services are wired together.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AppInfo } from '../../preload/contract';
+import { AppError } from '../errors';
+import type { AppLogger } from '../util/logger';
+import { createDiagnosticsService } from './diagnostics-service';
+import { createEventHub } from './event-hub';
+import { defaultDownloadDir, defaultInstallRoot, statePaths } from './paths';
+import type { Core, JobService, SecurityService, ShellActions, UpdateService } from './services';
+import { createSettingsStore, defaultSettings } from './settings-service';
+
+/** Options for {@link createCore}. */
+export interface CreateCoreOptions {
+  mode: 'electron' | 'host';
+  stateDir: string;
+  version: string;
+  electronVersion?: string | null;
+  shell: ShellActions;
+  /** Builds the logger once the state paths are known. */
+  createLogger: (file: string, onLine: (line: import('../../preload/contract').LogLine) => void) => AppLogger;
+  installRoot?: string;
+  downloadDir?: string;
+}
+
+function unavailable<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_t, prop) => () => {
+      throw new AppError('ERR_INTERNAL', `${name}.${String(prop)} is not available in this build`);
+    },
+  });
+}
+
+/** Create the core: settings, logger, events and every service. */
+export async function createCore(opts: CreateCoreOptions): Promise<Core> {
+  const paths = statePaths(opts.stateDir);
+  await mkdir(paths.logs, { recursive: true, mode: 0o700 });
+  const events = createEventHub();
+  const logger = opts.createLogger(paths.logFile, (line) => events.emit('diagnostics:log', line));
+  const settings = await createSettingsStore({
+    file: paths.settings,
+    defaults: defaultSettings({
+      installRoot: opts.installRoot ?? defaultInstallRoot(),
+      downloadDir: opts.downloadDir ?? defaultDownloadDir(),
+    }),
+    events,
+  });
+
+  const jobs: JobService = unavailable('jobs');
+  const updates: UpdateService = unavailable('updates');
+  const security: SecurityService = unavailable('security');
+
+  const info: AppInfo = {
+    name: 'LLMrecon Update Manager',
+    version: opts.version,
+    mode: opts.mode,
+    electronVersion: opts.electronVersion ?? null,
+    nodeVersion: process.versions.node,
+    platform: process.platform,
+    arch: process.arch,
+    stateDir: opts.stateDir,
+    logFile: paths.logFile,
+    demoFeed: settings.get().feed.url === null,
+  };
+  const diagnostics = createDiagnosticsService({
+    logger,
+    dir: paths.diagnostics,
+    info: () => info,
+    settings,
+    jobs: () => null,
+    security: () => null,
+  });
+  logger.info(`core started in ${opts.mode} mode, state in ${opts.stateDir}`);
+
+  return {
+    info,
+    events,
+    jobs,
+    updates,
+    security,
+    settings,
+    diagnostics,
+    shell: opts.shell,
+    async close() {
+      logger.info('core closing');
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** Vite handles CSS imports; this tells TypeScript they exist. */
+declare module '*.css';
