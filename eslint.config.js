@@ -4,20 +4,38 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const noElectronInCore = {
-  paths: [{ name: 'electron', message: 'Only main/app and preload may import electron; the core must run in plain Node.' }],
-  patterns: [{ group: ['electron-log/main', 'electron-log/renderer'], message: 'Use main/util/logger.' }],
+  paths: [
+    {
+      name: 'electron',
+      message: 'Only main/app and preload may import electron; the core must run in plain Node.',
+    },
+  ],
+  patterns: [
+    { group: ['electron-log/main', 'electron-log/renderer'], message: 'Use main/util/logger.' },
+  ],
 };
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e-artifacts/**', 'coverage/**'],
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'e2e-artifacts/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'off',
     },
@@ -35,7 +53,10 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'electron', message: 'The renderer talks only to window.updater.' }], patterns: ['**/main/**'] },
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks only to window.updater.' }],
+          patterns: ['**/main/**'],
+        },
       ],
     },
   },

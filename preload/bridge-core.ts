@@ -21,7 +21,8 @@ export function createUpdaterApi(transport: BridgeTransport): UpdaterApi {
   }
   for (const [method, event] of Object.entries(EVENT_METHODS)) {
     api[method] = (listener: (payload: unknown) => void) => {
-      if (typeof listener !== 'function') throw new TypeError(`${method} needs a listener function`);
+      if (typeof listener !== 'function')
+        throw new TypeError(`${method} needs a listener function`);
       return transport.subscribe(event, listener);
     };
   }

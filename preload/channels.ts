@@ -52,4 +52,3 @@ export const EVENT_METHODS = {
   onNotice: 'app:notice',
   onLog: 'diagnostics:log',
 } as const satisfies Record<string, EventChannel>;
-

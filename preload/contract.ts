@@ -7,7 +7,7 @@
  * arguments against these schemas at runtime before any handler runs.
  */
 import { z } from 'zod';
-import { API_METHODS, EVENT_METHODS } from './channels';
+import type { API_METHODS, EVENT_METHODS } from './channels';
 
 export { API_METHODS, EVENT_METHODS, EVENT_IPC_CHANNEL } from './channels';
 
@@ -170,7 +170,13 @@ export interface SettingsView {
     bandwidthLimitBytesPerSec: number | null;
     proxy: { url: string | null; username: string | null; hasPassword: boolean };
     retry: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
-    timeouts: { connectMs: number; tlsMs: number; headersMs: number; idleMs: number; totalMs: number };
+    timeouts: {
+      connectMs: number;
+      tlsMs: number;
+      headersMs: number;
+      idleMs: number;
+      totalMs: number;
+    };
     revocation: 'off' | 'soft' | 'hard';
   };
   install: { root: string; coreBinaryPath: string; backupsToKeep: number };
@@ -195,8 +201,20 @@ export interface ComponentStatus {
   backups: string[];
   /** The job downloading this component's update, if any. */
   jobId: string | null;
-  phase: 'idle' | 'downloading' | 'verifying' | 'extracting' | 'validating' | 'installing' | 'rolling-back';
-  lastResult: { ok: boolean; version: string | null; at: number; error: ErrorPayload | null } | null;
+  phase:
+    | 'idle'
+    | 'downloading'
+    | 'verifying'
+    | 'extracting'
+    | 'validating'
+    | 'installing'
+    | 'rolling-back';
+  lastResult: {
+    ok: boolean;
+    version: string | null;
+    at: number;
+    error: ErrorPayload | null;
+  } | null;
 }
 
 /** The update feed and all components. */
@@ -276,7 +294,10 @@ const hostPattern = z
 const componentKey = z
   .string()
   .max(140)
-  .regex(/^(core|templates|module:[a-z0-9][a-z0-9._-]{0,127})$/, 'must be core, templates or module:<id>');
+  .regex(
+    /^(core|templates|module:[a-z0-9][a-z0-9._-]{0,127})$/,
+    'must be core, templates or module:<id>',
+  );
 const filePath = z
   .string()
   .min(1)
@@ -310,7 +331,10 @@ const settingsPatchSchema = z
         url: httpsUrl.nullable(),
         rootPath: filePath.nullable(),
         channel: z.enum(['stable', 'beta']),
-        checkIntervalHours: z.number().min(0.25).max(24 * 30),
+        checkIntervalHours: z
+          .number()
+          .min(0.25)
+          .max(24 * 30),
       })
       .partial()
       .strict(),
@@ -362,7 +386,11 @@ const settingsPatchSchema = z
             headersMs: z.number().int().min(100).max(600_000),
             idleMs: z.number().int().min(100).max(3_600_000),
             /** 0 means no overall limit (multi-gigabyte downloads). */
-            totalMs: z.number().int().min(0).max(7 * 24 * 3_600_000),
+            totalMs: z
+              .number()
+              .int()
+              .min(0)
+              .max(7 * 24 * 3_600_000),
           })
           .partial()
           .strict(),
@@ -493,7 +521,13 @@ export interface EventPayloads {
   'updates:status': UpdateStatus;
   'updates:available': { components: ComponentStatus[] };
   'security:connection': ConnectionFacts;
-  'security:pinReport': { host: string; matched: boolean; expected: string[]; chain: string[]; at: number };
+  'security:pinReport': {
+    host: string;
+    matched: boolean;
+    expected: string[];
+    chain: string[];
+    at: number;
+  };
   'settings:changed': SettingsView;
   'app:notice': Notice;
   'diagnostics:log': LogLine;
@@ -512,10 +546,10 @@ export const EVENT_CHANNELS: EventChannel[] = [
   'diagnostics:log',
 ];
 
-
-type ArgList<C extends InvokeChannel> = undefined extends z.input<(typeof invokeSchemas)[C]>
-  ? [args?: InvokeArgs<C>]
-  : [args: InvokeArgs<C>];
+type ArgList<C extends InvokeChannel> =
+  undefined extends z.input<(typeof invokeSchemas)[C]>
+    ? [args?: InvokeArgs<C>]
+    : [args: InvokeArgs<C>];
 
 /**
  * The typed API the renderer sees as `window.updater`, derived from the maps above.

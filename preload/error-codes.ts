@@ -22,7 +22,10 @@ export const ERROR_CODES = {
     title: 'Request refused',
     action: 'The request did not come from the app window and was ignored.',
   },
-  ERR_NOT_FOUND: { title: 'Not found', action: 'It may have been removed already; refresh the list.' },
+  ERR_NOT_FOUND: {
+    title: 'Not found',
+    action: 'It may have been removed already; refresh the list.',
+  },
   ERR_INTERNAL: { title: 'Internal error', action: 'Export diagnostics and report the problem.' },
   ERR_INVALID_URL: { title: 'Invalid URL', action: 'Enter a full https:// address.' },
   ERR_INSECURE_URL: { title: 'Insecure URL', action: 'Only https:// addresses are allowed.' },
@@ -41,16 +44,19 @@ export const ERROR_CODES = {
   },
   ERR_PIN_SET_EXPIRED: {
     title: 'Pin set expired',
-    action: 'The pins for this host have passed their expiry. Inspect the host and pin its current key, or extend the expiry.',
+    action:
+      'The pins for this host have passed their expiry. Inspect the host and pin its current key, or extend the expiry.',
   },
   ERR_TLS_VERSION: {
     title: 'TLS version refused',
-    action: 'The server cannot speak TLS 1.3 (or the configured minimum). Ask its operator to enable it.',
+    action:
+      'The server cannot speak TLS 1.3 (or the configured minimum). Ask its operator to enable it.',
   },
   ERR_TLS: { title: 'TLS handshake failed', action: 'The secure connection could not be set up.' },
   ERR_CERT_UNTRUSTED: {
     title: 'Untrusted certificate',
-    action: 'The certificate does not chain to a trusted root. Add the issuing CA only if you trust it.',
+    action:
+      'The certificate does not chain to a trusted root. Add the issuing CA only if you trust it.',
   },
   ERR_CERT_EXPIRED: { title: 'Certificate expired', action: 'The server certificate has expired.' },
   ERR_CERT_NOT_YET_VALID: {
@@ -102,11 +108,17 @@ export const ERROR_CODES = {
     action: 'Check the proxy user name and password in Settings.',
   },
   ERR_PROXY: { title: 'Proxy error', action: 'The proxy refused or failed the connection.' },
-  ERR_TIMEOUT: { title: 'Timed out', action: 'The server did not answer in time; it will be retried.' },
+  ERR_TIMEOUT: {
+    title: 'Timed out',
+    action: 'The server did not answer in time; it will be retried.',
+  },
   ERR_ABORTED: { title: 'Canceled', action: 'The operation was canceled.' },
   ERR_NETWORK: { title: 'Network error', action: 'Check the connection; it will be retried.' },
   ERR_HTTP_STATUS: { title: 'Server error', action: 'The server answered with an error status.' },
-  ERR_TOO_MANY_REDIRECTS: { title: 'Too many redirects', action: 'The server redirects in a loop.' },
+  ERR_TOO_MANY_REDIRECTS: {
+    title: 'Too many redirects',
+    action: 'The server redirects in a loop.',
+  },
   ERR_REDIRECT_INSECURE: {
     title: 'Insecure redirect refused',
     action: 'The server redirected to a non-https address.',
@@ -138,7 +150,8 @@ export const ERROR_CODES = {
   ERR_DISK: { title: 'Disk error', action: 'The file could not be written. Check permissions.' },
   ERR_STORE_CORRUPT: {
     title: 'Job store recovered',
-    action: 'The job store was damaged; it was moved aside and the jobs that survived were recovered.',
+    action:
+      'The job store was damaged; it was moved aside and the jobs that survived were recovered.',
   },
   ERR_LOCKED: {
     title: 'Already running',
@@ -146,7 +159,8 @@ export const ERROR_CODES = {
   },
   ERR_FEED_EXPIRED: {
     title: 'Feed metadata expired',
-    action: 'The update feed has not been refreshed by its publisher. The last known good state is shown.',
+    action:
+      'The update feed has not been refreshed by its publisher. The last known good state is shown.',
   },
   ERR_FEED_SIGNATURE: {
     title: 'Feed signature invalid',

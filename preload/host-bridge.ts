@@ -97,9 +97,16 @@ function createWsTransport() {
 }
 
 const transport = createWsTransport();
-Object.defineProperty(window, 'updater', { value: createUpdaterApi(transport), writable: false, configurable: false });
+Object.defineProperty(window, 'updater', {
+  value: createUpdaterApi(transport),
+  writable: false,
+  configurable: false,
+});
 /** Lets the renderer re-sync after the bridge reconnects (host restarts). */
 Object.defineProperty(window, 'updaterBridge', {
-  value: Object.freeze({ kind: 'host', onReconnect: (l: () => void) => transport.subscribe('bridge:open', l) }),
+  value: Object.freeze({
+    kind: 'host',
+    onReconnect: (l: () => void) => transport.subscribe('bridge:open', l),
+  }),
   writable: false,
 });

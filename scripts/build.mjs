@@ -24,9 +24,18 @@ function newestMtime(dir) {
   return newest;
 }
 
-if (args.has('--if-stale') && existsSync(join(root, 'dist/main/host.cjs')) && existsSync(join(root, 'dist/renderer/index.html'))) {
-  const built = Math.min(statSync(join(root, 'dist/main/host.cjs')).mtimeMs, statSync(join(root, 'dist/renderer/index.html')).mtimeMs);
-  const src = Math.max(...['main', 'preload', 'renderer', 'assets'].map((d) => newestMtime(join(root, d))));
+if (
+  args.has('--if-stale') &&
+  existsSync(join(root, 'dist/main/host.cjs')) &&
+  existsSync(join(root, 'dist/renderer/index.html'))
+) {
+  const built = Math.min(
+    statSync(join(root, 'dist/main/host.cjs')).mtimeMs,
+    statSync(join(root, 'dist/renderer/index.html')).mtimeMs,
+  );
+  const src = Math.max(
+    ...['main', 'preload', 'renderer', 'assets'].map((d) => newestMtime(join(root, d))),
+  );
   if (built > src) process.exit(0);
 }
 
@@ -56,7 +65,11 @@ await Promise.all([
   ...Object.entries(mainEntries)
     .filter(([, src]) => existsSync(join(root, src)))
     .map(([name, src]) =>
-      build({ ...common, entryPoints: [join(root, src)], outfile: join(root, `dist/main/${name}.cjs`) }),
+      build({
+        ...common,
+        entryPoints: [join(root, src)],
+        outfile: join(root, `dist/main/${name}.cjs`),
+      }),
     ),
   existsSync(join(root, 'preload/index.ts')) &&
     build({

@@ -10,7 +10,9 @@ export function electronBinary(root, env = process.env) {
   const pathFile = join(dir, 'path.txt');
   if (!existsSync(pathFile)) return null;
   const rel = readFileSync(pathFile, 'utf8').trim();
-  const bin = env.ELECTRON_OVERRIDE_DIST_PATH ? join(env.ELECTRON_OVERRIDE_DIST_PATH, rel) : join(dir, 'dist', rel);
+  const bin = env.ELECTRON_OVERRIDE_DIST_PATH
+    ? join(env.ELECTRON_OVERRIDE_DIST_PATH, rel)
+    : join(dir, 'dist', rel);
   return existsSync(bin) ? bin : null;
 }
 
@@ -20,11 +22,21 @@ export function tryFetchElectron(root, timeoutMs = 20_000) {
   if (!existsSync(script)) return { ok: false, reason: 'the electron package is not installed' };
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
-  const r = spawnSync(process.execPath, [script], { cwd: join(root, 'node_modules', 'electron'), env, timeout: timeoutMs, encoding: 'utf8' });
-  if (r.error?.code === 'ETIMEDOUT' || r.signal) return { ok: false, reason: `downloading Electron timed out after ${timeoutMs / 1000} s` };
+  const r = spawnSync(process.execPath, [script], {
+    cwd: join(root, 'node_modules', 'electron'),
+    env,
+    timeout: timeoutMs,
+    encoding: 'utf8',
+  });
+  if (r.error?.code === 'ETIMEDOUT' || r.signal)
+    return { ok: false, reason: `downloading Electron timed out after ${timeoutMs / 1000} s` };
   if (r.status !== 0) {
-    const line = (r.stderr || r.stdout || '').split('\n').find((l) => /error/i.test(l)) ?? 'download failed';
-    return { ok: false, reason: `the Electron binary could not be downloaded (${line.trim().slice(0, 160)})` };
+    const line =
+      (r.stderr || r.stdout || '').split('\n').find((l) => /error/i.test(l)) ?? 'download failed';
+    return {
+      ok: false,
+      reason: `the Electron binary could not be downloaded (${line.trim().slice(0, 160)})`,
+    };
   }
   return { ok: true, reason: 'downloaded' };
 }
@@ -35,19 +47,29 @@ export function tryFetchElectron(root, timeoutMs = 20_000) {
  */
 export function decideMode(o) {
   const { root, env, platform, argv } = o;
-  if (argv.includes('--host') || env.LLMRECON_UM_MODE === 'host') return { mode: 'host', reason: 'host mode was requested' };
+  if (argv.includes('--host') || env.LLMRECON_UM_MODE === 'host')
+    return { mode: 'host', reason: 'host mode was requested' };
   let bin = electronBinary(root, env);
   if (!bin) {
     if (env.CI || env.ELECTRON_SKIP_BINARY_DOWNLOAD || argv.includes('--no-fetch')) {
-      return { mode: 'host', reason: 'no Electron binary is installed (ELECTRON_SKIP_BINARY_DOWNLOAD or CI is set, so none was fetched)' };
+      return {
+        mode: 'host',
+        reason:
+          'no Electron binary is installed (ELECTRON_SKIP_BINARY_DOWNLOAD or CI is set, so none was fetched)',
+      };
     }
     const fetched = (o.fetch ?? tryFetchElectron)(root);
-    if (!fetched.ok) return { mode: 'host', reason: `no Electron binary is installed and ${fetched.reason}` };
+    if (!fetched.ok)
+      return { mode: 'host', reason: `no Electron binary is installed and ${fetched.reason}` };
     bin = electronBinary(root, env);
-    if (!bin) return { mode: 'host', reason: 'the Electron download finished but no binary was found' };
+    if (!bin)
+      return { mode: 'host', reason: 'the Electron download finished but no binary was found' };
   }
   if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
-    return { mode: 'host', reason: 'Electron is installed but there is no display (DISPLAY / WAYLAND_DISPLAY unset)' };
+    return {
+      mode: 'host',
+      reason: 'Electron is installed but there is no display (DISPLAY / WAYLAND_DISPLAY unset)',
+    };
   }
   return { mode: 'electron', bin };
 }

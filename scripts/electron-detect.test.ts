@@ -24,7 +24,13 @@ describe('electron-detect', () => {
   };
 
   it('uses host mode when no binary exists and fetching is disabled in CI', () => {
-    const d = decideMode({ root: fakeRoot(false), env: { CI: 'true' }, platform: 'linux', argv: [], fetch: never });
+    const d = decideMode({
+      root: fakeRoot(false),
+      env: { CI: 'true' },
+      platform: 'linux',
+      argv: [],
+      fetch: never,
+    });
     expect(d.mode).toBe('host');
     expect(d.reason).toContain('no Electron binary');
   });
@@ -35,25 +41,46 @@ describe('electron-detect', () => {
       env: {},
       platform: 'linux',
       argv: [],
-      fetch: () => ({ ok: false, reason: 'the Electron binary could not be downloaded (getaddrinfo ENOTFOUND)' }),
+      fetch: () => ({
+        ok: false,
+        reason: 'the Electron binary could not be downloaded (getaddrinfo ENOTFOUND)',
+      }),
     });
     expect(d).toEqual({ mode: 'host', reason: expect.stringContaining('ENOTFOUND') });
   });
 
   it('opens Electron where a binary and a display exist', () => {
     const root = fakeRoot(true);
-    const d = decideMode({ root, env: { DISPLAY: ':0' }, platform: 'linux', argv: [], fetch: never });
+    const d = decideMode({
+      root,
+      env: { DISPLAY: ':0' },
+      platform: 'linux',
+      argv: [],
+      fetch: never,
+    });
     expect(d).toEqual({ mode: 'electron', bin: electronBinary(root, {}) });
   });
 
   it('falls back to host mode without a display on Linux', () => {
-    const d = decideMode({ root: fakeRoot(true), env: {}, platform: 'linux', argv: [], fetch: never });
+    const d = decideMode({
+      root: fakeRoot(true),
+      env: {},
+      platform: 'linux',
+      argv: [],
+      fetch: never,
+    });
     expect(d.mode).toBe('host');
     expect(d.reason).toContain('no display');
   });
 
   it('honours an explicit --host', () => {
-    const d = decideMode({ root: fakeRoot(true), env: { DISPLAY: ':0' }, platform: 'linux', argv: ['--host'], fetch: never });
+    const d = decideMode({
+      root: fakeRoot(true),
+      env: { DISPLAY: ':0' },
+      platform: 'linux',
+      argv: ['--host'],
+      fetch: never,
+    });
     expect(d.mode).toBe('host');
   });
 });

@@ -9,7 +9,11 @@ import { decideMode } from './electron-detect.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 
-const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale', '--quiet'], { stdio: 'inherit' });
+const built = spawnSync(
+  process.execPath,
+  [join(root, 'scripts/build.mjs'), '--if-stale', '--quiet'],
+  { stdio: 'inherit' },
+);
 if (built.status !== 0) process.exit(built.status ?? 1);
 
 const decision = decideMode({ root, env: process.env, platform: process.platform, argv });

@@ -3,7 +3,7 @@
  * this; it is the only place that knows how the services are wired together.
  */
 import { mkdir } from 'node:fs/promises';
-import type { AppInfo } from '../../preload/contract';
+import type { AppInfo, LogLine } from '../../preload/contract';
 import { AppError } from '../errors';
 import type { AppLogger } from '../util/logger';
 import { createDiagnosticsService } from './diagnostics-service';
@@ -20,7 +20,7 @@ export interface CreateCoreOptions {
   electronVersion?: string | null;
   shell: ShellActions;
   /** Builds the logger once the state paths are known. */
-  createLogger: (file: string, onLine: (line: import('../../preload/contract').LogLine) => void) => AppLogger;
+  createLogger: (file: string, onLine: (line: LogLine) => void) => AppLogger;
   installRoot?: string;
   downloadDir?: string;
 }

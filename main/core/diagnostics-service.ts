@@ -42,7 +42,10 @@ export function createDiagnosticsService(opts: {
         connections: opts.security()?.recentConnections().slice(-20) ?? [],
         logs: opts.logger.recent(500),
       };
-      const path = join(opts.dir, `diagnostics-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+      const path = join(
+        opts.dir,
+        `diagnostics-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+      );
       await writeFileAtomic(path, redactSecrets(JSON.stringify(bundle, null, 2)), { mode: 0o600 });
       return { path };
     },

@@ -10,7 +10,10 @@ export const APP_DIR_NAME = 'llmrecon-update-manager';
  * `$XDG_STATE_HOME/llmrecon-update-manager`, else `~/.local/state/llmrecon-update-manager`
  * (on Windows `%LOCALAPPDATA%\llmrecon-update-manager`). Electron passes `app.getPath('userData')`.
  */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+export function defaultStateDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): string {
   if (env.LLMRECON_UM_STATE_DIR) return env.LLMRECON_UM_STATE_DIR;
   if (platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, APP_DIR_NAME);
   const base = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');

@@ -38,7 +38,10 @@ export interface JobService {
 export interface UpdateService {
   status(): UpdateStatus;
   check(): Promise<UpdateStatus>;
-  install(component: string, options?: { version?: string; allowDowngrade?: boolean }): Promise<InstallResult>;
+  install(
+    component: string,
+    options?: { version?: string; allowDowngrade?: boolean },
+  ): Promise<InstallResult>;
   installAll(): Promise<InstallResult[]>;
   rollback(component: string): Promise<InstallResult>;
 }
@@ -46,7 +49,13 @@ export interface UpdateService {
 /** Pins, live inspection and recent connection facts (main/net). */
 export interface SecurityService {
   listPins(): PinnedHost[];
-  addPin(input: { host: string; pin: string; label?: string; expires?: string; reportOnly?: boolean }): PinnedHost[];
+  addPin(input: {
+    host: string;
+    pin: string;
+    label?: string;
+    expires?: string;
+    reportOnly?: boolean;
+  }): PinnedHost[];
   removePin(host: string, pin: string): PinnedHost[];
   inspect(url: string): Promise<ConnectionFacts>;
   recentConnections(): ConnectionFacts[];
@@ -76,7 +85,9 @@ export interface ShellActions {
 /** Main → renderer events; transports subscribe and forward them. */
 export interface EventHub {
   emit<E extends EventChannel>(event: E, payload: EventPayloads[E]): void;
-  subscribe(listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void): () => void;
+  subscribe(
+    listener: <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void,
+  ): () => void;
 }
 
 /** The whole core, as built by createCore. */

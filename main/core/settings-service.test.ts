@@ -24,8 +24,14 @@ describe('settings-service', () => {
 
   it('never returns the proxy password, only hasPassword', async () => {
     const { store, file } = await setup();
-    const view = await store.update({ network: { proxy: { url: 'http://proxy.local:3128', username: 'u', password: 's3cret' } } });
-    expect(view.network.proxy).toEqual({ url: 'http://proxy.local:3128', username: 'u', hasPassword: true });
+    const view = await store.update({
+      network: { proxy: { url: 'http://proxy.local:3128', username: 'u', password: 's3cret' } },
+    });
+    expect(view.network.proxy).toEqual({
+      url: 'http://proxy.local:3128',
+      username: 'u',
+      hasPassword: true,
+    });
     expect(JSON.stringify(store.get())).not.toContain('s3cret');
     expect(store.current().secrets.proxyPassword).toBe('s3cret');
     if (process.platform !== 'win32') expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -33,7 +39,10 @@ describe('settings-service', () => {
 
   it('persists patches and reloads them', async () => {
     const { store, file, dir } = await setup();
-    await store.update({ jobs: { maxActive: 5 }, network: { bandwidthLimitBytesPerSec: 1_048_576 } });
+    await store.update({
+      jobs: { maxActive: 5 },
+      network: { bandwidthLimitBytesPerSec: 1_048_576 },
+    });
     const reloaded = await createSettingsStore({ file, defaults, events: createEventHub() });
     expect(reloaded.get().jobs.maxActive).toBe(5);
     expect(reloaded.get().network.bandwidthLimitBytesPerSec).toBe(1_048_576);
@@ -42,7 +51,9 @@ describe('settings-service', () => {
 
   it('rejects an invalid patch with ERR_INVALID_ARGUMENT and keeps the old values', async () => {
     const { store } = await setup();
-    await expect(store.update({ jobs: { maxActive: 99 } } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+    await expect(store.update({ jobs: { maxActive: 99 } } as never)).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    });
     await expect(
       store.update({ network: { retry: { initialDelayMs: 50_000, maxDelayMs: 1000 } } }),
     ).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
@@ -54,7 +65,15 @@ describe('settings-service', () => {
     expect(store.get().jobs.maxActive).toBe(3);
     const files = readdirSync(dir);
     expect(files.some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
-    expect(readFileSync(join(dir, files.find((f) => f.includes('corrupt'))!), 'utf8')).toBe('{ not json');
+    expect(
+      readFileSync(
+        join(
+          dir,
+          files.find((f) => f.includes('corrupt'))!,
+        ),
+        'utf8',
+      ),
+    ).toBe('{ not json');
     expect(seen.join('\n')).toContain('ERR_SETTINGS_INVALID');
   });
 

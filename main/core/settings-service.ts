@@ -15,10 +15,19 @@ export interface StoredSettings extends SettingsView {
 }
 
 /** Defaults for a fresh install. */
-export function defaultSettings(paths: { installRoot: string; downloadDir: string }): StoredSettings {
+export function defaultSettings(paths: {
+  installRoot: string;
+  downloadDir: string;
+}): StoredSettings {
   return {
     feed: { url: null, rootPath: null, channel: 'stable', checkIntervalHours: 24 },
-    jobs: { maxActive: 3, connectionsPerJob: 4, perHostConnections: 8, autoResume: false, downloadDir: paths.downloadDir },
+    jobs: {
+      maxActive: 3,
+      connectionsPerJob: 4,
+      perHostConnections: 8,
+      autoResume: false,
+      downloadDir: paths.downloadDir,
+    },
     network: {
       bandwidthLimitBytesPerSec: null,
       proxy: { url: null, username: null, hasPassword: false },
@@ -41,7 +50,10 @@ export function toSettingsView(s: StoredSettings): SettingsView {
   const { secrets, ...rest } = s;
   return {
     ...rest,
-    network: { ...rest.network, proxy: { ...rest.network.proxy, hasPassword: Boolean(secrets.proxyPassword) } },
+    network: {
+      ...rest.network,
+      proxy: { ...rest.network.proxy, hasPassword: Boolean(secrets.proxyPassword) },
+    },
   };
 }
 
@@ -84,15 +96,22 @@ function sanitizeLoaded(defaults: StoredSettings, raw: unknown): StoredSettings 
       ? {
           ...r.network,
           proxy: r.network.proxy
-            ? { url: r.network.proxy.url, username: r.network.proxy.username, password: r.secrets?.proxyPassword ?? null }
+            ? {
+                url: r.network.proxy.url,
+                username: r.network.proxy.username,
+                password: r.secrets?.proxyPassword ?? null,
+              }
             : undefined,
         }
       : undefined,
   };
   // Drop undefined keys and the derived hasPassword before validating with the contract schema.
-  const cleaned = JSON.parse(JSON.stringify(patch, (k, v) => (k === 'hasPassword' ? undefined : v)));
+  const cleaned = JSON.parse(
+    JSON.stringify(patch, (k, v) => (k === 'hasPassword' ? undefined : v)),
+  );
   const parsed = invokeSchemas['settings:update'].safeParse(cleaned);
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return applySettingsPatch(defaults, parsed.data);
 }
 
@@ -137,13 +156,18 @@ export async function createSettingsStore(opts: {
       // Serialise writers so two quick patches never race on the file.
       const run = chain.then(async () => {
         const parsed = invokeSchemas['settings:update'].safeParse(patch);
-        if (!parsed.success) throw new InvalidArgumentError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (!parsed.success)
+          throw new InvalidArgumentError(
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
         const prev = current;
         const next = applySettingsPatch(current, parsed.data);
         try {
           await writeFileAtomic(opts.file, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
         } catch (err) {
-          throw new AppError('ERR_DISK', `Could not save settings: ${(err as Error).message}`, { cause: err });
+          throw new AppError('ERR_DISK', `Could not save settings: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         current = next;
         for (const l of listeners) l(next, prev);

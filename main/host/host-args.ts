@@ -40,7 +40,9 @@ export function parseHostArgs(argv: string[], env: NodeJS.ProcessEnv): HostArgs 
     else if (a === '--help' || a === '-h') out.help = true;
     else throw new InvalidArgumentError(`unknown argument ${a}`);
   }
-  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new InvalidArgumentError('--port must be 0–65535');
-  if (out.token !== null && out.token.length < 16) throw new InvalidArgumentError('LLMRECON_UM_TOKEN must be at least 16 characters');
+  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535)
+    throw new InvalidArgumentError('--port must be 0–65535');
+  if (out.token !== null && out.token.length < 16)
+    throw new InvalidArgumentError('LLMRECON_UM_TOKEN must be at least 16 characters');
   return out;
 }

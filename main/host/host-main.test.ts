@@ -8,7 +8,11 @@ import { startHost } from './host-main';
 
 type Host = NonNullable<Awaited<ReturnType<typeof startHost>>>;
 
-function httpGet(port: number, path: string, host: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function httpGet(
+  port: number,
+  path: string,
+  host: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
       let body = '';
@@ -21,7 +25,10 @@ function httpGet(port: number, path: string, host: string): Promise<{ status: nu
 }
 
 /** Open a WebSocket and report either 'open' or the HTTP status of the refusal. */
-function tryWs(url: string, headers: Record<string, string>): Promise<{ outcome: 'open' | number; ws?: WebSocket }> {
+function tryWs(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ outcome: 'open' | number; ws?: WebSocket }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers });
     ws.on('open', () => resolve({ outcome: 'open', ws }));
@@ -37,9 +44,15 @@ describe('host mode', () => {
     dir = mkdtempSync(join(tmpdir(), 'host-'));
     const rendererDir = join(dir, 'renderer');
     mkdirSync(rendererDir);
-    writeFileSync(join(rendererDir, 'index.html'), '<html><head></head><body><script type="module" src="./app.js"></script></body></html>');
+    writeFileSync(
+      join(rendererDir, 'index.html'),
+      '<html><head></head><body><script type="module" src="./app.js"></script></body></html>',
+    );
     writeFileSync(join(rendererDir, 'app.js'), 'console.log(1)');
-    host = (await startHost([], { LLMRECON_UM_STATE_DIR: join(dir, 'state'), LLMRECON_UM_RENDERER_DIR: rendererDir }))!;
+    host = (await startHost([], {
+      LLMRECON_UM_STATE_DIR: join(dir, 'state'),
+      LLMRECON_UM_RENDERER_DIR: rendererDir,
+    }))!;
   });
   afterAll(async () => {
     await host.close();
@@ -47,7 +60,8 @@ describe('host mode', () => {
   });
 
   const origin = () => `http://127.0.0.1:${host.port}`;
-  const wsUrl = (token: string) => `ws://127.0.0.1:${host.port}/ipc?token=${encodeURIComponent(token)}`;
+  const wsUrl = (token: string) =>
+    `ws://127.0.0.1:${host.port}/ipc?token=${encodeURIComponent(token)}`;
 
   it('binds loopback only and prints a tokened URL', () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{32}$/);
@@ -73,7 +87,9 @@ describe('host mode', () => {
 
   describe('WebSocket transport', () => {
     it('refuses a client without the token', async () => {
-      expect((await tryWs(`ws://127.0.0.1:${host.port}/ipc`, { origin: origin() })).outcome).toBe(401);
+      expect((await tryWs(`ws://127.0.0.1:${host.port}/ipc`, { origin: origin() })).outcome).toBe(
+        401,
+      );
     });
 
     it('refuses a client with a wrong token', async () => {
@@ -81,7 +97,9 @@ describe('host mode', () => {
     });
 
     it('refuses a cross-site page even with the token', async () => {
-      expect((await tryWs(wsUrl(host.token), { origin: 'https://evil.example' })).outcome).toBe(403);
+      expect((await tryWs(wsUrl(host.token), { origin: 'https://evil.example' })).outcome).toBe(
+        403,
+      );
     });
 
     it('refuses a missing Origin', async () => {
@@ -97,7 +115,12 @@ describe('host mode', () => {
     it('accepts the token from our origin, answers invokes and forwards events', async () => {
       const { outcome, ws } = await tryWs(wsUrl(host.token), { origin: origin() });
       expect(outcome).toBe('open');
-      const messages: { t: string; id?: number; envelope?: { ok: boolean; value?: unknown; error?: { code: string } }; event?: string }[] = [];
+      const messages: {
+        t: string;
+        id?: number;
+        envelope?: { ok: boolean; value?: unknown; error?: { code: string } };
+        event?: string;
+      }[] = [];
       ws!.on('message', (d) => messages.push(JSON.parse(String(d))));
       const waitFor = async (pred: (m: (typeof messages)[number]) => boolean) => {
         for (let i = 0; i < 200; i++) {
@@ -117,7 +140,14 @@ describe('host mode', () => {
       ws!.send(JSON.stringify({ t: 'invoke', id: 3, channel: '__proto__' }));
       expect((await waitFor((m) => m.id === 3)).envelope?.error?.code).toBe('ERR_INVALID_ARGUMENT');
 
-      ws!.send(JSON.stringify({ t: 'invoke', id: 4, channel: 'settings:update', args: { jobs: { maxActive: 2 } } }));
+      ws!.send(
+        JSON.stringify({
+          t: 'invoke',
+          id: 4,
+          channel: 'settings:update',
+          args: { jobs: { maxActive: 2 } },
+        }),
+      );
       await waitFor((m) => m.id === 4);
       const changed = await waitFor((m) => m.t === 'event' && m.event === 'settings:changed');
       expect(changed).toBeTruthy();

@@ -3,6 +3,7 @@
  * a browser on loopback. Used by `npm start` where no Electron binary can run.
  */
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import log from 'electron-log/node';
@@ -47,17 +48,28 @@ export async function startHost(argv: string[], env: NodeJS.ProcessEnv = process
     createLogger: (file, onLine) =>
       createAppLogger({ backend: log.create({ logId: 'host' }), file, onLine, console: false }),
   });
-  const logger = createAppLogger({ backend: log.create({ logId: 'host-transport' }), file: core.info.logFile });
+  const logger = createAppLogger({
+    backend: log.create({ logId: 'host-transport' }),
+    file: core.info.logFile,
+  });
   const table = createHandlerTable(core, (level, message) => logger[level](message));
   const server = createStaticServer({ rendererDir, allowedHosts, port: () => port });
-  const transport = attachWsTransport({ server, table, events: core.events, token, allowedHosts, allowedOrigins, log: logger });
+  const transport = attachWsTransport({
+    server,
+    table,
+    events: core.events,
+    token,
+    allowedHosts,
+    allowedOrigins,
+    log: logger,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // Loopback only: never bind a wildcard address.
     server.listen(port, '127.0.0.1', () => resolve());
   });
-  port = (server.address() as import('node:net').AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/#token=${token}`;
 
   const close = async () => {
@@ -77,7 +89,9 @@ if (require.main === module) {
       process.stdout.write(
         [
           'LLMrecon Update Manager — host mode',
-          reason ? `No Electron window opened: ${reason}` : 'Running the main-process core in Node (host mode).',
+          reason
+            ? `No Electron window opened: ${reason}`
+            : 'Running the main-process core in Node (host mode).',
           `Open this URL in a browser on this machine:`,
           `  ${host.url}`,
           `State: ${host.core.info.stateDir}`,
@@ -90,7 +104,12 @@ if (require.main === module) {
       const stop = (signal: string) => {
         if (closing) return;
         closing = true;
-        host.core.events.emit('app:notice', { level: 'info', code: null, message: `stopping (${signal})`, at: Date.now() });
+        host.core.events.emit('app:notice', {
+          level: 'info',
+          code: null,
+          message: `stopping (${signal})`,
+          at: Date.now(),
+        });
         host.close().then(
           () => process.exit(0),
           () => process.exit(1),
@@ -100,7 +119,9 @@ if (require.main === module) {
       process.on('SIGTERM', () => stop('SIGTERM'));
     })
     .catch((err) => {
-      process.stderr.write(`host mode failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(
+        `host mode failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
       process.exit(1);
     });
 }

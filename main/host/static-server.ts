@@ -38,7 +38,9 @@ export function hostCsp(port: number): string {
 export function injectBridge(html: string, bridgeSrc = './host-bridge.js'): string {
   const tag = `<script src="${bridgeSrc}"></script>`;
   const at = html.indexOf('<script');
-  return at === -1 ? html.replace('</head>', `${tag}</head>`) : html.slice(0, at) + tag + html.slice(at);
+  return at === -1
+    ? html.replace('</head>', `${tag}</head>`)
+    : html.slice(0, at) + tag + html.slice(at);
 }
 
 /** Resolve a URL path inside root, or null if it escapes or is malformed. */
@@ -62,7 +64,13 @@ export interface StaticServerOptions {
   port: () => number;
 }
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', csp?: string) {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type = 'text/plain; charset=utf-8',
+  csp?: string,
+) {
   res.writeHead(status, {
     'Content-Type': type,
     'Content-Length': Buffer.byteLength(body),
@@ -82,7 +90,8 @@ export function createStaticServer(opts: StaticServerOptions): Server {
   return createServer(async (req, res) => {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!opts.allowedHosts().includes(host)) return send(res, 403, 'Forbidden host\n');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'Method not allowed\n');
     const file = resolveStatic(opts.rendererDir, req.url ?? '/');
     if (!file) return send(res, 400, 'Bad path\n');
     try {

@@ -22,8 +22,14 @@ describe('handler-table', () => {
 
   describe('guard', () => {
     it('refuses an untrusted sender before looking at the arguments', async () => {
-      const r = await table['settings:get'](undefined, { trusted: false, origin: 'https://evil.example/frame' });
-      expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: 'ERR_UNTRUSTED_SENDER' }) });
+      const r = await table['settings:get'](undefined, {
+        trusted: false,
+        origin: 'https://evil.example/frame',
+      });
+      expect(r).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'ERR_UNTRUSTED_SENDER' }),
+      });
       expect(logged.some((m) => m.includes('evil.example'))).toBe(true);
     });
   });
@@ -52,21 +58,28 @@ describe('handler-table', () => {
   describe('dispatch', () => {
     it('returns values in an ok envelope', async () => {
       const r = await table['settings:get'](undefined, trusted);
-      expect(r.ok && r.value.jobs.maxActive).toBe(3);
+      expect(r).toMatchObject({ ok: true, value: { jobs: { maxActive: 3 } } });
       const u = await table['settings:update']({ jobs: { maxActive: 4 } }, trusted);
-      expect(u.ok && u.value.jobs.maxActive).toBe(4);
+      expect(u).toMatchObject({ ok: true, value: { jobs: { maxActive: 4 } } });
     });
 
     it('turns thrown coded errors into error envelopes', async () => {
-      const r = await table['settings:update']({ network: { retry: { initialDelayMs: 60_000, maxDelayMs: 100 } } }, trusted);
-      expect(r).toEqual({ ok: false, error: expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', retryable: false }) });
+      const r = await table['settings:update'](
+        { network: { retry: { initialDelayMs: 60_000, maxDelayMs: 100 } } },
+        trusted,
+      );
+      expect(r).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', retryable: false }),
+      });
     });
   });
 
   describe('lookupHandler()', () => {
     it('finds only real channels', () => {
       expect(lookupHandler(table, 'settings:get')).toBeTypeOf('function');
-      for (const bad of ['toString', '__proto__', 'constructor', 'nope', 42, null]) expect(lookupHandler(table, bad)).toBeUndefined();
+      for (const bad of ['toString', '__proto__', 'constructor', 'nope', 42, null])
+        expect(lookupHandler(table, bad)).toBeUndefined();
     });
   });
 });

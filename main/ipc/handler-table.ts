@@ -28,7 +28,9 @@ export type Handler = (args: unknown, sender: SenderContext) => Promise<Envelope
 /** The table of every invoke channel. */
 export type HandlerTable = Record<InvokeChannel, Handler>;
 
-type Impl = { [C in InvokeChannel]: (args: InvokeArgs<C>) => Promise<InvokeResults[C]> | InvokeResults[C] };
+type Impl = {
+  [C in InvokeChannel]: (args: InvokeArgs<C>) => Promise<InvokeResults[C]> | InvokeResults[C];
+};
 
 /** Raised for messages whose sender is not our main frame. */
 export class UntrustedSenderError extends AppError {
@@ -131,7 +133,8 @@ export function createHandlerTable(
         return { ok: true, value: await run(parsed.data) };
       } catch (err) {
         const payload = toErrorPayload(err);
-        if (payload.code === 'ERR_INTERNAL') log('error', `ipc: ${channel} failed: ${String(err instanceof Error ? err.stack : err)}`);
+        if (payload.code === 'ERR_INTERNAL')
+          log('error', `ipc: ${channel} failed: ${String(err instanceof Error ? err.stack : err)}`);
         return { ok: false, error: payload };
       }
     };
@@ -141,5 +144,7 @@ export function createHandlerTable(
 
 /** Look up a channel name that came off the wire; undefined if it is not in the contract. */
 export function lookupHandler(table: HandlerTable, channel: unknown): Handler | undefined {
-  return typeof channel === 'string' && Object.hasOwn(table, channel) ? table[channel as InvokeChannel] : undefined;
+  return typeof channel === 'string' && Object.hasOwn(table, channel)
+    ? table[channel as InvokeChannel]
+    : undefined;
 }

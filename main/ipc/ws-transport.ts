@@ -50,22 +50,35 @@ export function checkUpgrade(
   const url = new URL(req.url ?? '/', 'http://placeholder');
   if (url.pathname !== WS_PATH) return { status: 404, reason: 'unknown path' };
   const host = (req.headers.host ?? '').toLowerCase();
-  if (!opts.allowedHosts().includes(host)) return { status: 403, reason: `host ${host || '(none)'} not allowed` };
+  if (!opts.allowedHosts().includes(host))
+    return { status: 403, reason: `host ${host || '(none)'} not allowed` };
   const origin = req.headers.origin;
-  if (!origin || !opts.allowedOrigins().includes(origin)) return { status: 403, reason: `origin ${origin ?? '(none)'} not allowed` };
+  if (!origin || !opts.allowedOrigins().includes(origin))
+    return { status: 403, reason: `origin ${origin ?? '(none)'} not allowed` };
   const token = url.searchParams.get('token') ?? '';
-  if (!token || !safeEqual(token, opts.token)) return { status: 401, reason: 'missing or wrong token' };
+  if (!token || !safeEqual(token, opts.token))
+    return { status: 401, reason: 'missing or wrong token' };
   return { status: 0, reason: 'ok' };
 }
 
 function reject(socket: Duplex, status: number, reason: string): void {
-  const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
+  const text =
+    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ??
+    'Error';
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`,
+  );
 }
 
 /** Attach the transport to an HTTP server; returns a closer. */
-export function attachWsTransport(opts: WsTransportOptions): { close(): void; clientCount(): number } {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 1024 * 1024 });
+export function attachWsTransport(opts: WsTransportOptions): {
+  close(): void;
+  clientCount(): number;
+} {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.maxPayloadBytes ?? 1024 * 1024,
+  });
   const clients = new Set<WebSocket>();
 
   opts.server.on('upgrade', (req, socket, head) => {
@@ -88,7 +101,8 @@ export function attachWsTransport(opts: WsTransportOptions): { close(): void; cl
         } catch {
           return void ws.close(1007, 'invalid JSON');
         }
-        if (msg?.t !== 'invoke' || typeof msg.id !== 'number') return void ws.close(1008, 'bad frame');
+        if (msg?.t !== 'invoke' || typeof msg.id !== 'number')
+          return void ws.close(1008, 'bad frame');
         const id = msg.id;
         const handler = lookupHandler(opts.table, msg.channel);
         const reply = (envelope: unknown) => {
@@ -97,13 +111,20 @@ export function attachWsTransport(opts: WsTransportOptions): { close(): void; cl
         if (!handler) {
           reply({
             ok: false,
-            error: { code: 'ERR_INVALID_ARGUMENT', message: `Unknown channel ${String(msg.channel).slice(0, 64)}`, retryable: false },
+            error: {
+              code: 'ERR_INVALID_ARGUMENT',
+              message: `Unknown channel ${String(msg.channel).slice(0, 64)}`,
+              retryable: false,
+            },
           });
           return;
         }
         handler(msg.args, sender).then(reply, (err) => {
           opts.log.error('ws: handler threw', err);
-          reply({ ok: false, error: { code: 'ERR_INTERNAL', message: 'Internal error', retryable: false } });
+          reply({
+            ok: false,
+            error: { code: 'ERR_INTERNAL', message: 'Internal error', retryable: false },
+          });
         });
       });
     });

@@ -17,7 +17,9 @@ describe('createTestPki()', () => {
   });
 
   it('can issue expired and future leaves', () => {
-    const expired = new X509Certificate(pki.issueLeaf('expired', { startDays: -30, days: 10 }).cert);
+    const expired = new X509Certificate(
+      pki.issueLeaf('expired', { startDays: -30, days: 10 }).cert,
+    );
     expect(new Date(expired.validTo).getTime()).toBeLessThan(Date.now());
     const future = new X509Certificate(pki.issueLeaf('future', { startDays: 5 }).cert);
     expect(new Date(future.validFrom).getTime()).toBeGreaterThan(Date.now());

@@ -72,8 +72,16 @@ export function createTestPki(): TestPki {
 
   const genKey = (name: string, type: 'ec' | 'rsa'): string => {
     const keyFile = join(dir, `${name}.key`);
-    if (type === 'ec') openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile], dir);
-    else openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile], dir);
+    if (type === 'ec')
+      openssl(
+        ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile],
+        dir,
+      );
+    else
+      openssl(
+        ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', keyFile],
+        dir,
+      );
     return keyFile;
   };
 
@@ -116,8 +124,23 @@ export function createTestPki(): TestPki {
       ].join('\n') + '\n',
     );
     const args = [
-      'ca', '-batch', '-config', caConf, '-in', csr, '-out', certFile, '-notext',
-      '-startdate', fmtDate(start), '-enddate', fmtDate(end), '-extfile', extFile, '-extensions', 'v3',
+      'ca',
+      '-batch',
+      '-config',
+      caConf,
+      '-in',
+      csr,
+      '-out',
+      certFile,
+      '-notext',
+      '-startdate',
+      fmtDate(start),
+      '-enddate',
+      fmtDate(end),
+      '-extfile',
+      extFile,
+      '-extensions',
+      'v3',
     ];
     if (issuer === 'self') args.push('-selfsign', '-keyfile', keyFile);
     else args.push('-cert', issuer.certFile, '-keyfile', issuer.keyFile);
@@ -125,15 +148,33 @@ export function createTestPki(): TestPki {
     const cert = readFileSync(certFile, 'utf8');
     const pem = cert.slice(cert.indexOf('-----BEGIN CERTIFICATE-----'));
     writeFileSync(certFile, pem);
-    return { cert: pem, key: readFileSync(keyFile, 'utf8'), certFile, keyFile, pin: spkiPinOf(pem) };
+    return {
+      cert: pem,
+      key: readFileSync(keyFile, 'utf8'),
+      certFile,
+      keyFile,
+      pin: spkiPinOf(pem),
+    };
   };
 
   const day = 86_400_000;
   const now = Date.now();
-  const caExt = ['basicConstraints = critical, CA:TRUE', 'keyUsage = critical, keyCertSign, cRLSign', 'subjectKeyIdentifier = hash'];
+  const caExt = [
+    'basicConstraints = critical, CA:TRUE',
+    'keyUsage = critical, keyCertSign, cRLSign',
+    'subjectKeyIdentifier = hash',
+  ];
 
   const createCa = (name: string) => {
-    const root = sign(`${name}-root`, `/O=LLMrecon Test/CN=${name} Root CA`, 'self', caExt, new Date(now - day), new Date(now + 3650 * day), 'ec');
+    const root = sign(
+      `${name}-root`,
+      `/O=LLMrecon Test/CN=${name} Root CA`,
+      'self',
+      caExt,
+      new Date(now - day),
+      new Date(now + 3650 * day),
+      'ec',
+    );
     const intermediate = sign(
       `${name}-int`,
       `/O=LLMrecon Test/CN=${name} Intermediate CA`,
@@ -150,7 +191,9 @@ export function createTestPki(): TestPki {
   let leafCount = 0;
   const issueLeaf = (name: string, options: LeafOptions = {}): CertKey => {
     const hosts = options.hosts ?? ['localhost', '127.0.0.1'];
-    const san = hosts.map((h) => (/^[\d.]+$/.test(h) || h.includes(':') ? `IP:${h}` : `DNS:${h}`)).join(', ');
+    const san = hosts
+      .map((h) => (/^[\d.]+$/.test(h) || h.includes(':') ? `IP:${h}` : `DNS:${h}`))
+      .join(', ');
     const start = new Date(now + (options.startDays ?? -1) * day);
     const end = new Date(start.getTime() + (options.days ?? 30) * day);
     const issuer = options.issuer ?? main.intermediate;

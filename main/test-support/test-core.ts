@@ -8,7 +8,11 @@ import { createAppLogger } from '../util/logger';
 import type { Core } from '../core/services';
 
 /** Create a core whose state lives in a fresh temp dir; `dispose` removes it. */
-export async function createTestCore(): Promise<{ core: Core; stateDir: string; dispose(): Promise<void> }> {
+export async function createTestCore(): Promise<{
+  core: Core;
+  stateDir: string;
+  dispose(): Promise<void>;
+}> {
   const stateDir = mkdtempSync(join(tmpdir(), 'um-core-'));
   const core = await createCore({
     mode: 'host',
@@ -17,7 +21,8 @@ export async function createTestCore(): Promise<{ core: Core; stateDir: string; 
     installRoot: join(stateDir, 'install'),
     downloadDir: join(stateDir, 'downloads'),
     shell: { revealPath: async () => {}, openExternal: async () => {} },
-    createLogger: (file, onLine) => createAppLogger({ backend: log.create({ logId: `test-${Math.random()}` }), file, onLine }),
+    createLogger: (file, onLine) =>
+      createAppLogger({ backend: log.create({ logId: `test-${Math.random()}` }), file, onLine }),
   });
   return {
     core,

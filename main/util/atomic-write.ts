@@ -15,7 +15,10 @@ export interface AtomicWriteOptions {
 }
 
 function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -30,7 +33,11 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** Atomically and durably replace `target` with `data`. */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const tmp = tempPathFor(target);
   const handle = await open(tmp, 'wx', options.mode ?? 0o644);
   try {
@@ -52,7 +59,11 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
 }
 
 /** Synchronous variant for shutdown paths where the event loop may not run again. */
-export function writeFileAtomicSync(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomicSync(
+  target: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): void {
   const tmp = tempPathFor(target);
   const fd = openSync(tmp, 'wx', options.mode ?? 0o644);
   try {

@@ -14,7 +14,11 @@ describe('createAppLogger()', () => {
     dirs.push(dir);
     const file = join(dir, 'logs', 'main.log');
     const seen: string[] = [];
-    const logger = createAppLogger({ backend: log.create({ logId: `t${Date.now()}` }), file, onLine: (l) => seen.push(l.message) });
+    const logger = createAppLogger({
+      backend: log.create({ logId: `t${Date.now()}` }),
+      file,
+      onLine: (l) => seen.push(l.message),
+    });
     logger.scope('net').info('proxy http://bob:hunter2@proxy:3128 connected');
     logger.warn('token=abcdef');
     await new Promise((r) => setTimeout(r, 50));
@@ -33,7 +37,11 @@ describe('createAppLogger()', () => {
     const dir = mkdtempSync(join(tmpdir(), 'log-'));
     dirs.push(dir);
     const file = join(dir, 'main.log');
-    const logger = createAppLogger({ backend: log.create({ logId: `r${Date.now()}` }), file, maxBytes: 2000 });
+    const logger = createAppLogger({
+      backend: log.create({ logId: `r${Date.now()}` }),
+      file,
+      maxBytes: 2000,
+    });
     for (let i = 0; i < 100; i++) logger.info(`line ${i} ${'x'.repeat(40)}`);
     await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(join(dir, 'main.old.log'))).toBe(true);

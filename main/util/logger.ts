@@ -3,10 +3,11 @@
  * `electron-log/main` in Electron), a rotated file in the state dir, secrets redacted by a
  * hook before any transport sees them, and a ring buffer of recent lines for diagnostics.
  */
+import type { NodeLogger } from 'electron-log';
 import type { LogLine } from '../../preload/contract';
 import { redactSecrets } from './redact';
 
-type ElectronLog = import('electron-log').NodeLogger;
+type ElectronLog = NodeLogger;
 
 /** The logging surface the core uses. */
 export interface Logger {
@@ -25,7 +26,8 @@ export interface AppLogger extends Logger {
 
 function stringify(arg: unknown): string {
   if (typeof arg === 'string') return arg;
-  if (arg instanceof Error) return `${arg.name}: ${arg.message}${'code' in arg ? ` [${String((arg as { code: unknown }).code)}]` : ''}`;
+  if (arg instanceof Error)
+    return `${arg.name}: ${arg.message}${'code' in arg ? ` [${String((arg as { code: unknown }).code)}]` : ''}`;
   try {
     return JSON.stringify(arg);
   } catch {
@@ -60,19 +62,27 @@ export function createAppLogger(opts: AppLoggerOptions): AppLogger {
   const ringSize = opts.ringSize ?? 2000;
   const make = (scope: string | null): Logger => {
     const target = scope ? backend.scope(scope) : backend;
-    const at = (level: LogLine['level']) => (...args: unknown[]) => {
-      const line: LogLine = {
-        at: new Date().toISOString(),
-        level,
-        scope,
-        message: redactSecrets(args.map(stringify).join(' ')),
+    const at =
+      (level: LogLine['level']) =>
+      (...args: unknown[]) => {
+        const line: LogLine = {
+          at: new Date().toISOString(),
+          level,
+          scope,
+          message: redactSecrets(args.map(stringify).join(' ')),
+        };
+        ring.push(line);
+        if (ring.length > ringSize) ring.splice(0, ring.length - ringSize);
+        target[level](line.message);
+        opts.onLine?.(line);
       };
-      ring.push(line);
-      if (ring.length > ringSize) ring.splice(0, ring.length - ringSize);
-      target[level](line.message);
-      opts.onLine?.(line);
+    return {
+      error: at('error'),
+      warn: at('warn'),
+      info: at('info'),
+      debug: at('debug'),
+      scope: (name) => make(name),
     };
-    return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), scope: (name) => make(name) };
   };
   const root = make(null);
   return { ...root, file: opts.file, recent: (limit = 200) => ring.slice(-limit) };

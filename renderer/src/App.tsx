@@ -22,7 +22,11 @@ export function App() {
       <header className="app-header">
         <h1>LLMrecon Update Manager</h1>
         <span className="mode" data-testid="mode">
-          {info ? (info.mode === 'host' ? 'Host mode' : `Electron ${info.electronVersion}`) : 'Connecting…'}
+          {info
+            ? info.mode === 'host'
+              ? 'Host mode'
+              : `Electron ${info.electronVersion}`
+            : 'Connecting…'}
         </span>
         <span className={connected ? 'status ok' : 'status'} role="status">
           {connected ? 'Connected' : 'Disconnected'}
@@ -30,12 +34,22 @@ export function App() {
       </header>
       <nav aria-label="Views">
         {VIEWS.map((v) => (
-          <button key={v.name} aria-current={view === v.name ? 'page' : undefined} onClick={() => setView(v.name)}>
+          <button
+            key={v.name}
+            aria-current={view === v.name ? 'page' : undefined}
+            onClick={() => setView(v.name)}
+          >
             {v.label}
           </button>
         ))}
       </nav>
-      <main>{view === 'downloads' ? <DownloadsView /> : <p>{VIEWS.find((v) => v.name === view)?.label}</p>}</main>
+      <main>
+        {view === 'downloads' ? (
+          <DownloadsView />
+        ) : (
+          <p>{VIEWS.find((v) => v.name === view)?.label}</p>
+        )}
+      </main>
     </div>
   );
 }

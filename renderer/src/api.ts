@@ -10,6 +10,7 @@ declare global {
 
 /** The typed bridge API. */
 export function getApi(): UpdaterApi {
-  if (!window.updater) throw new Error('window.updater is missing: the preload or host bridge did not load');
+  if (!window.updater)
+    throw new Error('window.updater is missing: the preload or host bridge did not load');
   return window.updater;
 }

@@ -19,7 +19,12 @@ export interface AppSlice {
 }
 
 /** Initial app state. */
-export const initialAppState = { info: null, view: 'downloads' as ViewName, notices: [] as Notice[], connected: false };
+export const initialAppState = {
+  info: null,
+  view: 'downloads' as ViewName,
+  notices: [] as Notice[],
+  connected: false,
+};
 
 /** Create the app slice. */
 export const createAppSlice: StateCreator<AppSlice, [], [], AppSlice> = (set) => ({

@@ -11,7 +11,10 @@ export interface JobsSlice {
 }
 
 /** Initial jobs state, exported so tests can reset the store. */
-export const initialJobsState = { jobs: {} as Record<string, JobSnapshot>, jobOrder: [] as string[] };
+export const initialJobsState = {
+  jobs: {} as Record<string, JobSnapshot>,
+  jobOrder: [] as string[],
+};
 
 /** Order: active first by priority, then newest. Pure, so it is tested on its own. */
 export function orderJobs(jobs: Record<string, JobSnapshot>): string[] {

@@ -28,7 +28,8 @@ export function DownloadsView() {
           URL <input name="url" value={url} onChange={(e) => setUrl(e.target.value)} required />
         </label>
         <label>
-          Save as <input name="dest" value={dest} onChange={(e) => setDest(e.target.value)} required />
+          Save as{' '}
+          <input name="dest" value={dest} onChange={(e) => setDest(e.target.value)} required />
         </label>
         <button type="submit">Add download</button>
       </form>
@@ -43,7 +44,8 @@ export function DownloadsView() {
           const j = jobs[id]!;
           return (
             <li key={id} className="job" data-state={j.state} data-testid={`job-${id}`}>
-              <span className="job-name">{j.label ?? j.dest}</span> <span className="job-host">{j.host}</span>{' '}
+              <span className="job-name">{j.label ?? j.dest}</span>{' '}
+              <span className="job-host">{j.host}</span>{' '}
               <span className="job-state">{j.state}</span>{' '}
               <span className="job-bytes">
                 {formatBytes(j.downloaded)} / {formatBytes(j.total)}
