@@ -2,9 +2,16 @@
  * pkijs plumbing shared by the OCSP and CRL modules: the crypto engine, conversions from
  * Node's X509Certificate, and signature verification through Node's OpenSSL.
  */
-import { createPublicKey, verify as cryptoVerify, webcrypto, type X509Certificate } from 'node:crypto';
+import {
+  createPublicKey,
+  verify as cryptoVerify,
+  webcrypto,
+  type X509Certificate,
+} from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+
+type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
 
 let engineReady = false;
 
@@ -13,7 +20,7 @@ export function ensurePkijsEngine(): void {
   if (engineReady) return;
   pkijs.setEngine(
     'node',
-    new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }),
+    new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as EngineCrypto }),
   );
   engineReady = true;
 }

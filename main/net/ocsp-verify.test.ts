@@ -30,10 +30,14 @@ const verify = (response: Buffer, now?: number) =>
 function fetchStaple(url: string): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     let staple: Buffer | null = null;
-    const req = request(url, { ca: pki.root.cert, requestOCSP: true, agent: false } as object, (res) => {
-      res.resume();
-      res.on('end', () => resolve(staple));
-    });
+    const req = request(
+      url,
+      { ca: pki.root.cert, requestOCSP: true, agent: false } as object,
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(staple));
+      },
+    );
     req.on('socket', (socket) => {
       socket.on('OCSPResponse', (r: Buffer) => {
         staple = r && r.length ? r : null;

@@ -27,6 +27,17 @@ export interface OcspResponseOptions {
   byKey?: boolean;
 }
 
+/** Options for a CRL. */
+export interface CrlOptions {
+  /** Certificates listed as revoked. */
+  revoked?: CertKey[];
+  /** Who signs (its subject becomes the CRL issuer); default the test intermediate. */
+  signer?: CertKey;
+  /** lastUpdate / nextUpdate; default now-1h / now+7d. */
+  lastUpdate?: Date;
+  nextUpdate?: Date;
+}
+
 /** Per-run OCSP material. */
 export interface OcspFixtures {
   /** Delegated responder certified by the intermediate with id-kp-OCSPSigning. */
@@ -39,6 +50,8 @@ export interface OcspFixtures {
   otherIntermediate: CertKey;
   /** Make a response with `openssl ocsp`. */
   respond(options: OcspResponseOptions): Buffer;
+  /** Write a CRL with `openssl ca -gencrl`; returns the PEM file path (and a DER copy). */
+  crl(options?: CrlOptions): { pemFile: string; derFile: string };
   /** Re-sign a good response for `cert` with thisUpdate/nextUpdate in the past. */
   expired(cert: CertKey, issuer?: CertKey): Promise<Buffer>;
 }
@@ -56,8 +69,14 @@ function issueWithEku(pki: TestPki, name: string, issuer: CertKey, eku: string |
   const csr = join(dir, `${name}.csr`);
   const certFile = join(dir, `${name}.crt`);
   const ext = join(dir, `${name}.ext`);
-  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile], dir);
-  openssl(['req', '-new', '-key', keyFile, '-subj', `/O=LLMrecon Test/CN=${name}`, '-out', csr], dir);
+  openssl(
+    ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile],
+    dir,
+  );
+  openssl(
+    ['req', '-new', '-key', keyFile, '-subj', `/O=LLMrecon Test/CN=${name}`, '-out', csr],
+    dir,
+  );
   writeFileSync(
     ext,
     [
@@ -70,8 +89,26 @@ function issueWithEku(pki: TestPki, name: string, issuer: CertKey, eku: string |
     ].join('\n'),
   );
   openssl(
-    ['x509', '-req', '-in', csr, '-CA', issuer.certFile, '-CAkey', issuer.keyFile, '-days', '30',
-      '-set_serial', String(5000 + counter++), '-extfile', ext, '-extensions', 'v3', '-out', certFile],
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      issuer.certFile,
+      '-CAkey',
+      issuer.keyFile,
+      '-days',
+      '30',
+      '-set_serial',
+      String(5000 + counter++),
+      '-extfile',
+      ext,
+      '-extensions',
+      'v3',
+      '-out',
+      certFile,
+    ],
     dir,
   );
   const cert = readFileSync(certFile, 'utf8');
@@ -81,9 +118,24 @@ function issueWithEku(pki: TestPki, name: string, issuer: CertKey, eku: string |
 /** Create OCSP fixtures on top of `pki`. */
 export function createOcspFixtures(pki: TestPki): OcspFixtures {
   const other = pki.createCa(`Other${counter++}`);
-  const responder = issueWithEku(pki, `ocsp-responder-${counter++}`, pki.intermediate, 'OCSPSigning');
-  const responderNoEku = issueWithEku(pki, `ocsp-noeku-${counter++}`, pki.intermediate, 'serverAuth');
-  const responderOtherCa = issueWithEku(pki, `ocsp-other-${counter++}`, other.intermediate, 'OCSPSigning');
+  const responder = issueWithEku(
+    pki,
+    `ocsp-responder-${counter++}`,
+    pki.intermediate,
+    'OCSPSigning',
+  );
+  const responderNoEku = issueWithEku(
+    pki,
+    `ocsp-noeku-${counter++}`,
+    pki.intermediate,
+    'serverAuth',
+  );
+  const responderOtherCa = issueWithEku(
+    pki,
+    `ocsp-other-${counter++}`,
+    other.intermediate,
+    'OCSPSigning',
+  );
 
   const respond = (o: OcspResponseOptions): Buffer => {
     const issuer = o.issuer ?? pki.intermediate;
@@ -100,19 +152,92 @@ export function createOcspFixtures(pki: TestPki): OcspFixtures {
     writeFileSync(index, lines.map((l) => l + '\n').join(''));
     writeFileSync(index + '.attr', 'unique_subject = no\n');
     openssl(
-      ['ocsp', '-index', index, '-CA', issuer.certFile, '-rsigner', signer.certFile, '-rkey', signer.keyFile,
-        '-issuer', issuer.certFile, '-cert', o.cert.certFile, '-no_nonce', '-ndays', String(o.days ?? 1),
-        ...(o.byKey ? ['-resp_key_id'] : []), '-respout', out],
+      [
+        'ocsp',
+        '-index',
+        index,
+        '-CA',
+        issuer.certFile,
+        '-rsigner',
+        signer.certFile,
+        '-rkey',
+        signer.keyFile,
+        '-issuer',
+        issuer.certFile,
+        '-cert',
+        o.cert.certFile,
+        '-no_nonce',
+        '-ndays',
+        String(o.days ?? 1),
+        ...(o.byKey ? ['-resp_key_id'] : []),
+        '-respout',
+        out,
+      ],
       pki.dir,
     );
     return readFileSync(out);
+  };
+
+  const crl = (o: CrlOptions = {}): { pemFile: string; derFile: string } => {
+    const signer = o.signer ?? pki.intermediate;
+    const id = counter++;
+    const index = join(pki.dir, `crl-${id}.idx`);
+    const conf = join(pki.dir, `crl-${id}.cnf`);
+    const pemFile = join(pki.dir, `crl-${id}.pem`);
+    const derFile = join(pki.dir, `crl-${id}.der`);
+    const lines = (o.revoked ?? []).map((c) => {
+      const serial = new X509Certificate(c.cert).serialNumber.toUpperCase();
+      return `R\t301231235959Z\t240101000000Z\t${serial}\tunknown\t/CN=test\n`;
+    });
+    writeFileSync(index, lines.join(''));
+    writeFileSync(index + '.attr', 'unique_subject = no\n');
+    writeFileSync(
+      conf,
+      [
+        '[ca]',
+        'default_ca = this',
+        '[this]',
+        `database = ${index}`,
+        'default_md = sha256',
+        `crlnumber = ${join(pki.dir, `crl-${id}.num`)}`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(pki.dir, `crl-${id}.num`), '01\n');
+    const fmt = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+    const last = o.lastUpdate ?? new Date(Date.now() - 3_600_000);
+    const next = o.nextUpdate ?? new Date(Date.now() + 7 * 86_400_000);
+    openssl(
+      [
+        'ca',
+        '-gencrl',
+        '-batch',
+        '-config',
+        conf,
+        '-cert',
+        signer.certFile,
+        '-keyfile',
+        signer.keyFile,
+        '-crl_lastupdate',
+        fmt(last),
+        '-crl_nextupdate',
+        fmt(next),
+        '-out',
+        pemFile,
+      ],
+      pki.dir,
+    );
+    openssl(['crl', '-in', pemFile, '-outform', 'DER', '-out', derFile], pki.dir);
+    return { pemFile, derFile };
   };
 
   const expired = async (cert: CertKey, issuer: CertKey = pki.intermediate): Promise<Buffer> => {
     ensurePkijsEngine();
     const good = respond({ cert, status: 'good', issuer });
     const ocsp = pkijs.OCSPResponse.fromBER(good);
-    const basic = pkijs.BasicOCSPResponse.fromBER(ocsp.responseBytes!.response.valueBlock.valueHexView);
+    const basic = pkijs.BasicOCSPResponse.fromBER(
+      ocsp.responseBytes!.response.valueBlock.valueHexView,
+    );
     const day = 86_400_000;
     basic.tbsResponseData.producedAt = new Date(Date.now() - 3 * day);
     for (const single of basic.tbsResponseData.responses) {
@@ -127,10 +252,20 @@ export function createOcspFixtures(pki: TestPki): OcspFixtures {
       false,
       ['sign'],
     );
-    await basic.sign(key as unknown as CryptoKey, 'SHA-256');
-    ocsp.responseBytes!.response = new asn1js.OctetString({ valueHex: basic.toSchema().toBER(false) });
+    await basic.sign(key as unknown as Parameters<pkijs.BasicOCSPResponse['sign']>[0], 'SHA-256');
+    ocsp.responseBytes!.response = new asn1js.OctetString({
+      valueHex: basic.toSchema().toBER(false),
+    });
     return Buffer.from(ocsp.toSchema().toBER(false));
   };
 
-  return { responder, responderNoEku, responderOtherCa, otherIntermediate: other.intermediate, respond, expired };
+  return {
+    responder,
+    responderNoEku,
+    responderOtherCa,
+    otherIntermediate: other.intermediate,
+    respond,
+    crl,
+    expired,
+  };
 }

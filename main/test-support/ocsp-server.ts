@@ -28,11 +28,14 @@ export async function startStaplingServer(
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('ok');
   });
-  server.on('OCSPRequest', (_cert: Buffer, _issuer: Buffer, cb: (e: Error | null, r?: Buffer) => void) => {
-    requested++;
-    // An undefined response means "no staple"; Buffer sends it in the handshake.
-    cb(null, current ?? undefined);
-  });
+  server.on(
+    'OCSPRequest',
+    (_cert: Buffer, _issuer: Buffer, cb: (e: Error | null, r?: Buffer) => void) => {
+      requested++;
+      // An undefined response means "no staple"; Buffer sends it in the handshake.
+      cb(null, current ?? undefined);
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
