@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { connect, type PeerCertificate } from 'node:tls';
+import { connect, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcspFixtures, type OcspFixtures } from '../test-support/ocsp-fixtures';
 import { startStaplingServer, type StaplingServer } from '../test-support/ocsp-server';
@@ -27,14 +27,15 @@ afterAll(async () => {
 function handshake(port: number): Promise<{ staple: Buffer | null; chain: X509Certificate[] }> {
   return new Promise((resolve, reject) => {
     let staple: Buffer | null = null;
-    const socket = connect({
+    const options: ConnectionOptions & { requestOCSP: boolean } = {
       host: '127.0.0.1',
       port,
       servername: 'localhost',
       ca: pki.root.cert,
       requestOCSP: true,
       minVersion: 'TLSv1.3',
-    });
+    };
+    const socket = connect(options);
     socket.on('OCSPResponse', (r: Buffer) => {
       staple = r;
     });
