@@ -178,6 +178,8 @@ export interface SettingsView {
       totalMs: number;
     };
     revocation: 'off' | 'soft' | 'hard';
+    /** PEM CA files trusted in addition to the system roots (enterprise or test CAs). */
+    extraCaFiles: string[];
   };
   install: { root: string; coreBinaryPath: string; backupsToKeep: number };
   appearance: { theme: 'system' | 'light' | 'dark' };
@@ -395,6 +397,7 @@ const settingsPatchSchema = z
           .partial()
           .strict(),
         revocation: z.enum(['off', 'soft', 'hard']),
+        extraCaFiles: z.array(filePath).max(16),
       })
       .partial()
       .strict(),

@@ -34,6 +34,7 @@ export function defaultSettings(paths: {
       retry: { maxAttempts: 5, initialDelayMs: 500, maxDelayMs: 30_000 },
       timeouts: { connectMs: 15_000, tlsMs: 15_000, headersMs: 30_000, idleMs: 30_000, totalMs: 0 },
       revocation: 'soft',
+      extraCaFiles: [],
     },
     install: {
       root: paths.installRoot,
