@@ -103,6 +103,10 @@ export const ERROR_CODES = {
     title: 'Invalid client certificate',
     action: 'The client certificate or key file could not be read.',
   },
+  ERR_CLIENT_CERT_REJECTED: {
+    title: 'Client certificate rejected',
+    action: 'The server did not accept the client certificate (for example, it does not trust its CA). Check which certificate this host expects.',
+  },
   ERR_PROXY_AUTH: {
     title: 'Proxy authentication failed',
     action: 'Check the proxy user name and password in Settings.',
