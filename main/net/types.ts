@@ -96,6 +96,8 @@ export interface ConnectionSecurityOptions {
   /** Global bandwidth cap in bytes/s (null = unlimited). */
   bandwidthLimit: number | null;
   userAgent: string;
+  /** curl-style `--resolve`: host name → IP address to connect to (TLS still checks the name). */
+  resolve?: Record<string, string>;
 }
 
 /** Options for one request. */
@@ -111,8 +113,10 @@ export interface SecureRequestInit {
   pins?: string[];
   /** Buffer size for the response stream; 1 MiB suits bulk downloads. */
   highWaterMark?: number;
-  /** Per-job bandwidth group, shared by all of a job's segments. */
+  /** Per-job bandwidth group, shared by all of a job's segments (handed to body wrappers). */
   throttle?: unknown;
+  /** Extra request body-less metadata for plugins (e.g. a job id for logs). */
+  tag?: string;
 }
 
 /** A response whose headers have arrived; the body is a stream still under idle/total timeouts. */
@@ -133,4 +137,43 @@ export interface RetryEvent {
   reason: string;
   code: string | null;
   status: number | null;
+}
+
+/** Emitted for every pin evaluation that did not match (enforced or report-only). */
+export interface PinReport {
+  host: string;
+  url: string;
+  matched: boolean;
+  /** True when the mismatch blocked the connection; false in report-only mode. */
+  enforced: boolean;
+  expected: string[];
+  /** `sha256/…` pins of the verified chain, leaf first. */
+  chain: string[];
+  /** Error code of the failure (ERR_PIN_MISMATCH, ERR_PIN_SET_EXPIRED, ERR_CERT_SUBJECT…). */
+  code: string | null;
+  message: string | null;
+  at: number;
+}
+
+/** Connection pool counters. */
+export interface PoolStats {
+  /** Sockets created (each one a full TLS handshake). */
+  created: number;
+  /** Requests served on a kept-alive socket. */
+  reused: number;
+  /** Sockets currently serving a request. */
+  active: number;
+  /** Kept-alive sockets waiting in the pool. */
+  idle: number;
+  /** Requests waiting for a socket. */
+  pending: number;
+}
+
+/** A request or connection that failed verification (for lastCheck bookkeeping). */
+export interface ConnectionFailure {
+  url: string;
+  host: string;
+  code: string;
+  message: string;
+  at: number;
 }
