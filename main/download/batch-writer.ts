@@ -13,19 +13,28 @@ export class BatchWriter {
   private batch: Buffer[] = [];
   private batchBytes = 0;
   private inflight: Promise<void> | null = null;
+  private batchStartedAt = 0;
 
   constructor(
     private readonly part: PartFile,
     private position: number,
     private readonly maxBatchBytes: number,
     private readonly onWritten: WrittenCallback,
+    private readonly maxBatchAgeMs = 250,
   ) {}
 
-  /** Queue a chunk; waits only when a full batch must wait for the previous write. */
+  /**
+   * Queue a chunk; waits only when a full batch must wait for the previous write. A batch is
+   * also written once it is `maxBatchAgeMs` old, so a slow link still reaches the disk (and
+   * the resume checkpoint) steadily instead of holding megabytes in memory.
+   */
   async push(chunk: Buffer): Promise<void> {
+    const now = performance.now();
+    if (this.batchBytes === 0) this.batchStartedAt = now;
     this.batch.push(chunk);
     this.batchBytes += chunk.length;
-    if (this.batchBytes >= this.maxBatchBytes) {
+    const old = now - this.batchStartedAt >= this.maxBatchAgeMs && this.inflight === null;
+    if (this.batchBytes >= this.maxBatchBytes || old) {
       if (this.inflight) await this.inflight;
       this.startWrite();
     }
@@ -48,7 +57,10 @@ export class BatchWriter {
     this.batch = [];
     this.batchBytes = 0;
     this.position += bytes;
-    const write = this.part.writeAt(buffers, at).then(() => this.onWritten(at, buffers, bytes));
+    const write = this.part.writeAt(buffers, at).then(() => {
+      if (this.inflight === write) this.inflight = null;
+      this.onWritten(at, buffers, bytes);
+    });
     // Mark handled now: the rejection is re-thrown to whoever awaits it next (push/drain),
     // but must not count as unhandled while the segment is waiting on the network.
     write.catch(() => undefined);

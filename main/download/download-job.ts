@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SegmentProgress } from '../../preload/contract';
 import { AppError } from '../errors';
+import { computeRetryDelay } from '../net/retry-delay';
 import type { RetryEvent, SecureRequestInit, SecureResponse } from '../net/types';
 import { BatchWriter } from './batch-writer';
 import { ensureFreeSpace } from './disk-space';
@@ -47,7 +48,6 @@ import {
   syncDirectory,
   writeResumeState,
 } from './resume-state';
-import { segmentRetryDelayMs } from './retry-delay';
 import { pickWork, type SegmentSpan } from './segment-plan';
 import type { DownloadPhase, DownloadResult } from './types';
 
@@ -426,11 +426,16 @@ export class DownloadJob {
         progressMark = segment.received;
         attempt++;
         if (attempt >= this.options.segmentAttempts) throw err;
-        const delayMs = segmentRetryDelayMs(
-          attempt,
-          this.options.retryInitialDelayMs,
-          this.options.retryMaxDelayMs,
-        );
+        const details = err instanceof AppError ? err.details : undefined;
+        const delayMs = computeRetryDelay({
+          retry: attempt,
+          initialDelayMs: this.options.retryInitialDelayMs,
+          maxDelayMs: this.options.retryMaxDelayMs,
+          retryAfter: typeof details?.retryAfter === 'string' ? details.retryAfter : null,
+          maxRetryAfterMs: this.options.retryMaxDelayMs,
+          now: Date.now(),
+          random: Math.random,
+        });
         const reason = err instanceof Error ? err.message : String(err);
         this.setPhase('retrying', {
           retry: {
@@ -439,7 +444,7 @@ export class DownloadJob {
             delayMs,
             reason,
             code: err instanceof AppError ? err.code : null,
-            status: null,
+            status: typeof details?.status === 'number' ? details.status : null,
           },
         });
         await sleep(delayMs, undefined, { signal: this.round.signal }).catch(() => undefined);
@@ -474,7 +479,7 @@ export class DownloadJob {
     if (response.status === 200 || response.status === 416) {
       throw new RestartRequired(`the server answered ${response.status} to a range request`);
     }
-    throw new DownloadHttpError(response.status, this.url);
+    throw new DownloadHttpError(response.status, this.url, response.headers['retry-after'] ?? null);
   }
 
   /** Stream a response body into the part file at the segment's write head. */

@@ -2,7 +2,7 @@
  * Coded failures of the secure downloader. Each maps to a stable `ERR_*` code so the job
  * manager can decide between retry, pause (disk full) and fail without parsing messages.
  */
-import { AppError, type AppErrorOptions } from '../errors';
+import { AppError, redactUrlCredentials, type AppErrorOptions } from '../errors';
 
 /** The bytes do not match the expected digest; the part file was deleted or quarantined. */
 export class IntegrityError extends AppError {
@@ -55,10 +55,10 @@ export class DownloadAbortedError extends AppError {
 
 /** An HTTP status the downloader cannot use (e.g. 404, or 416 on a fresh request). */
 export class DownloadHttpError extends AppError {
-  constructor(status: number, url: string) {
-    super('ERR_HTTP_STATUS', `The server answered ${status} for ${url}.`, {
+  constructor(status: number, url: string, retryAfter: string | null = null) {
+    super('ERR_HTTP_STATUS', `The server answered ${status} for ${redactUrlCredentials(url)}.`, {
       retryable: status >= 500 || status === 429 || status === 408,
-      details: { status },
+      details: { status, retryAfter },
     });
   }
 }

@@ -1,0 +1,280 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readResumeState, statePathOf } from '../../download/resume-state';
+import { createTestTransport } from '../../download/test-support-transport';
+import { startFileServer, type FileServer } from '../../download/test-support-server';
+import { createTestPki, type TestPki } from '../../test-support/pki';
+import {
+  parseByteSize,
+  parseDownloadArgs,
+  runDownloadCommand,
+  type DownloadCommandDeps,
+} from './download';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+let pki: TestPki;
+let dir: string;
+let server: FileServer | null = null;
+let transport: ReturnType<typeof createTestTransport>;
+let deps: DownloadCommandDeps;
+
+beforeAll(() => {
+  pki = createTestPki();
+  transport = createTestTransport(pki.root.cert);
+  deps = { createTransport: async () => transport };
+});
+afterAll(() => {
+  transport.close();
+  pki.cleanup();
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dl-cli-'));
+});
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function captureIo(isTTY = false) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += d));
+  stderr.on('data', (d) => (err += d));
+  return { io: { stdout, stderr, isTTY }, out: () => out, err: () => err };
+}
+
+describe('download command', () => {
+  describe('parseDownloadArgs()', () => {
+    it('parses every flag', () => {
+      const a = parseDownloadArgs([
+        'https://h/x',
+        '-o',
+        'f',
+        '--sha256',
+        'a'.repeat(64),
+        '--size=10',
+        '--pin',
+        'sha256/AAA=',
+        '--pin',
+        'sha256/BBB=',
+        '--ca',
+        'ca.pem',
+        '--connections',
+        '8',
+        '--limit-rate',
+        '25m',
+        '--json',
+        '--quiet',
+      ]);
+      expect(a).toMatchObject({
+        url: 'https://h/x',
+        output: 'f',
+        size: 10,
+        pins: ['sha256/AAA=', 'sha256/BBB='],
+        caFiles: ['ca.pem'],
+        connections: 8,
+        limitRate: 25 * 1024 * 1024,
+        json: true,
+        quiet: true,
+      });
+    });
+
+    it.each([
+      [['https://h/x']],
+      [['-o', 'f']],
+      [['https://h/x', '-o', 'f', '--connections', '17']],
+      [['https://h/x', '-o', 'f', '--sha256', 'xyz']],
+      [['https://h/x', '-o', 'f', '--sha256', 'a'.repeat(64), '--sha512', 'b'.repeat(128)]],
+      [['https://h/x', '-o', 'f', '--bogus']],
+      [['https://h/x', '-o']],
+    ])('rejects %j', (argv) => {
+      expect(() => parseDownloadArgs(argv)).toThrow();
+    });
+  });
+
+  describe('parseByteSize()', () => {
+    it.each([
+      ['1500', 1500],
+      ['500k', 512_000],
+      ['25m', 25 * 1024 ** 2],
+      ['1G', 1024 ** 3],
+      ['1.5m', 1.5 * 1024 ** 2],
+    ])('parses %s', (v, n) => expect(parseByteSize(v)).toBe(n));
+    it('rejects nonsense', () => expect(() => parseByteSize('fast')).toThrow());
+  });
+
+  describe('runDownloadCommand()', () => {
+    it('prints one JSON line and exits 0 on a verified download', async () => {
+      const body = randomBytes(120_000);
+      server = await startFileServer(pki, body);
+      const out = join(dir, 'f.bin');
+      const c = captureIo();
+      const code = await runDownloadCommand(
+        [server.url, '-o', out, '--sha256', sha256(body), '--json'],
+        c.io,
+        deps,
+      );
+      expect(code).toBe(0);
+      const lines = c.out().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0])).toMatchObject({
+        ok: true,
+        sha256: sha256(body),
+        bytes: body.length,
+      });
+      expect(readFileSync(out).equals(body)).toBe(true);
+    });
+
+    it('prints {"ok":false,"code":"ERR_INTEGRITY"} and exits 1 on a mismatch', async () => {
+      server = await startFileServer(pki, randomBytes(10_000));
+      const out = join(dir, 'f.bin');
+      const c = captureIo();
+      const code = await runDownloadCommand(
+        [server.url, '-o', out, '--sha256', sha256(Buffer.from('other')), '--json'],
+        c.io,
+        deps,
+      );
+      expect(code).toBe(1);
+      expect(JSON.parse(c.out().trim())).toMatchObject({ ok: false, code: 'ERR_INTEGRITY' });
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it('exits 1 with ERR_SIZE_MISMATCH for a wrong --size', async () => {
+      server = await startFileServer(pki, randomBytes(10_000));
+      const c = captureIo();
+      const code = await runDownloadCommand(
+        [server.url, '-o', join(dir, 'f'), '--size', '10001', '--json'],
+        c.io,
+        deps,
+      );
+      expect(code).toBe(1);
+      expect(JSON.parse(c.out().trim()).code).toBe('ERR_SIZE_MISMATCH');
+    });
+
+    it('exits 2 with a JSON error on bad arguments', async () => {
+      const c = captureIo();
+      expect(await runDownloadCommand(['--json', 'https://h/x'], c.io, deps)).toBe(2);
+      expect(JSON.parse(c.out().trim())).toMatchObject({ ok: false, code: 'ERR_INVALID_ARGUMENT' });
+    });
+
+    it('draws a progress bar on a TTY and a summary line on stdout', async () => {
+      const body = randomBytes(300_000);
+      server = await startFileServer(pki, body);
+      server.plan = () => ({ sliceBytes: 16 * 1024, delayMs: 10 });
+      const c = captureIo(true);
+      const code = await runDownloadCommand([server.url, '-o', join(dir, 'f')], c.io, deps);
+      expect(code).toBe(0);
+      expect(c.err()).toContain('100%');
+      expect(c.out()).toContain(`sha256 ${sha256(body)}`);
+    });
+
+    it('prints nothing with --quiet on success', async () => {
+      server = await startFileServer(pki, randomBytes(1000));
+      const c = captureIo(true);
+      expect(
+        await runDownloadCommand([server.url, '-o', join(dir, 'f'), '--quiet'], c.io, deps),
+      ).toBe(0);
+      expect(c.out() + c.err()).toBe('');
+    });
+  });
+
+  describe('kill -9 and re-run', () => {
+    it('resumes from the durable state instead of starting over', async () => {
+      const body = randomBytes(3 * 1024 * 1024);
+      server = await startFileServer(pki, body);
+      // Slow enough that the child is killed mid-way: ~16 KiB every 20 ms per connection.
+      server.plan = () => ({ sliceBytes: 16 * 1024, delayMs: 20 });
+      const entry = join(dir, 'entry.ts');
+      const caFile = join(dir, 'ca.pem');
+      writeFileSync(caFile, pki.root.cert);
+      const root = resolve(__dirname, '../../..');
+      writeFileSync(
+        entry,
+        [
+          `import { readFileSync } from 'node:fs';`,
+          `import { runDownloadCommand } from ${JSON.stringify(join(root, 'main/cli/commands/download.ts'))};`,
+          `import { createTestTransport } from ${JSON.stringify(join(root, 'main/download/test-support-transport.ts'))};`,
+          `const t = createTestTransport(readFileSync(process.env.CA_FILE, 'utf8'));`,
+          `runDownloadCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: false },`,
+          `  { createTransport: async () => t }).then((c) => { t.close(); process.exitCode = c; });`,
+        ].join('\n'),
+      );
+      const bundle = join(dir, 'entry.cjs');
+      await build({
+        entryPoints: [entry],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['electron'],
+        outfile: bundle,
+        logLevel: 'silent',
+      });
+      const out = join(dir, 'big.bin');
+      const argv = [
+        bundle,
+        server.url,
+        '-o',
+        out,
+        '--sha256',
+        sha256(body),
+        '--json',
+        '--connections',
+        '2',
+      ];
+      const env = { ...process.env, CA_FILE: caFile };
+
+      const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let childErr = '';
+      child.stdout.on('data', (d) => (childErr += d));
+      child.stderr.on('data', (d) => (childErr += d));
+      // Kill once the durable state records a good share of the file.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const state = await readResumeState(statePathOf(out));
+        const done = state?.segments.reduce((s, x) => s + x.done, 0) ?? 0;
+        if (done > body.length / 4) break;
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`child made no progress: ${childErr}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      expect(existsSync(out)).toBe(false);
+      const checkpointed =
+        (await readResumeState(statePathOf(out)))?.segments.reduce((s, x) => s + x.done, 0) ?? 0;
+      expect(checkpointed).toBeGreaterThan(body.length / 4);
+
+      server.plan = () => undefined;
+      const sentBefore = server.bytesSent();
+      const rerun = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      rerun.stdout.on('data', (d) => (stdout += d));
+      const code = await new Promise((r) => rerun.once('exit', r));
+      expect(code).toBe(0);
+      const line = JSON.parse(stdout.trim());
+      expect(line).toMatchObject({
+        ok: true,
+        sha256: sha256(body),
+        bytes: body.length,
+        resumed: true,
+      });
+      expect(readFileSync(out).equals(body)).toBe(true);
+      // The re-run fetched far less than the whole file.
+      expect(server.bytesSent() - sentBefore).toBeLessThan(
+        body.length - body.length / 4 + 512 * 1024,
+      );
+    });
+  });
+});
