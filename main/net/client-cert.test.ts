@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,47 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
   pki.cleanup();
 });
+
+/** `openssl s_server` demanding a client certificate from the test PKI, on a free port. */
+async function startOpensslServer(): Promise<{ port: number; close(): void }> {
+  const free = createNetServer().listen(0, '127.0.0.1');
+  await once(free, 'listening');
+  const freePort = (free.address() as AddressInfo).port;
+  await new Promise((r) => free.close(r));
+  const bundle = join(pki.dir, 'client-ca-bundle.pem');
+  writeFileSync(bundle, pki.root.cert + pki.intermediate.cert);
+  const child = spawn(
+    'openssl',
+    [
+      's_server',
+      '-accept',
+      `127.0.0.1:${freePort}`,
+      '-cert',
+      pki.leaf.certFile,
+      '-key',
+      pki.leaf.keyFile,
+      '-cert_chain',
+      pki.intermediate.certFile,
+      '-CAfile',
+      bundle,
+      '-Verify',
+      '3',
+      '-verify_return_error',
+      '-www',
+      '-tls1_3',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ACCEPT')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`s_server exited ${code}`)));
+  });
+  return { port: freePort, close: () => child.kill() };
+}
 
 /** GET / over real TLS 1.3 with the given client TLS options. */
 function get(tls: object): Promise<string> {
@@ -179,15 +221,30 @@ describe('client-cert', () => {
     });
 
     it('maps a server refusing a certificate from a CA it does not trust to ERR_CLIENT_CERT_REJECTED', async () => {
-      const loaded = loadClientCertificate({
-        host: 'h',
-        certFile: otherCaClient.certFile,
-        keyFile: otherCaClient.keyFile,
-      });
-      const err = await get(loaded.options).catch((e: unknown) => e);
-      expect(mapClientCertAlert(err, 'localhost', true)).toMatchObject({
-        code: 'ERR_CLIENT_CERT_REJECTED',
-      });
+      // Node's own server drops such a client without an alert, so use openssl s_server,
+      // which verifies in the handshake and answers with unknown_ca.
+      const s = await startOpensslServer();
+      try {
+        const stranger = loadClientCertificate({
+          host: 'h',
+          certFile: otherCaClient.certFile,
+          keyFile: otherCaClient.keyFile,
+        });
+        const err = await get({ ...stranger.options, port: s.port }).catch((e: unknown) => e);
+        expect((err as { code: string }).code).toBe('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA');
+        expect(mapClientCertAlert(err, 'localhost', true)).toMatchObject({
+          code: 'ERR_CLIENT_CERT_REJECTED',
+        });
+        // The same server accepts the right certificate.
+        const good = loadClientCertificate({
+          host: 'h',
+          certFile: client.certFile,
+          keyFile: client.keyFile,
+        });
+        expect(await get({ ...good.options, port: s.port })).toContain('s_server');
+      } finally {
+        s.close();
+      }
     });
 
     it('leaves unrelated errors alone', () => {
