@@ -7,7 +7,7 @@ import { AppError } from '../errors';
 import { createTestPki, type TestPki } from '../test-support/pki';
 import { partPathOf, readResumeState, statePathOf } from './resume-state';
 import { SecureDownloader } from './secure-downloader';
-import { createTestTransport } from './test-support-transport';
+import { SecureClient } from '../net/secure-client';
 import { startFileServer, type FileServer } from './test-support-server';
 import type { DownloadPhase, DownloadProgress } from './types';
 
@@ -16,15 +16,21 @@ const sha512 = (b: Buffer) => createHash('sha512').update(b).digest('hex');
 
 let pki: TestPki;
 let dir: string;
-let transport: ReturnType<typeof createTestTransport>;
+let transport: SecureClient;
 let server: FileServer | null = null;
 
 beforeAll(() => {
   pki = createTestPki();
-  transport = createTestTransport(pki.root.cert);
+  transport = new SecureClient({
+    options: {
+      ca: [pki.root.cert],
+      useSystemRoots: false,
+      retry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 20 },
+    },
+  });
 });
-afterAll(() => {
-  transport.close();
+afterAll(async () => {
+  await transport.close();
   pki.cleanup();
 });
 beforeEach(() => {

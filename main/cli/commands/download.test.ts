@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readResumeState, statePathOf } from '../../download/resume-state';
-import { createTestTransport } from '../../download/test-support-transport';
+import { SecureClient } from '../../net/secure-client';
 import { startFileServer, type FileServer } from '../../download/test-support-server';
 import { createTestPki, type TestPki } from '../../test-support/pki';
 import {
@@ -22,16 +22,28 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 let pki: TestPki;
 let dir: string;
 let server: FileServer | null = null;
-let transport: ReturnType<typeof createTestTransport>;
 let deps: DownloadCommandDeps;
 
 beforeAll(() => {
   pki = createTestPki();
-  transport = createTestTransport(pki.root.cert);
-  deps = { createTransport: async () => transport };
+  // A fresh client per run, as the real command makes; it closes it when done.
+  deps = {
+    createTransport: async () => {
+      const client = new SecureClient({
+        options: {
+          ca: [pki.root.cert],
+          useSystemRoots: false,
+          retry: { maxAttempts: 2, initialDelayMs: 5 },
+        },
+      });
+      return {
+        request: (url, init) => client.request(url, init),
+        close: () => void client.close(),
+      };
+    },
+  };
 });
 afterAll(() => {
-  transport.close();
   pki.cleanup();
 });
 beforeEach(() => {
@@ -201,12 +213,9 @@ describe('download command', () => {
       writeFileSync(
         entry,
         [
-          `import { readFileSync } from 'node:fs';`,
           `import { runDownloadCommand } from ${JSON.stringify(join(root, 'main/cli/commands/download.ts'))};`,
-          `import { createTestTransport } from ${JSON.stringify(join(root, 'main/download/test-support-transport.ts'))};`,
-          `const t = createTestTransport(readFileSync(process.env.CA_FILE, 'utf8'));`,
-          `runDownloadCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: false },`,
-          `  { createTransport: async () => t }).then((c) => { t.close(); process.exitCode = c; });`,
+          `runDownloadCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: false })`,
+          `  .then((c) => { process.exitCode = c; });`,
         ].join('\n'),
       );
       const bundle = join(dir, 'entry.cjs');
@@ -231,8 +240,12 @@ describe('download command', () => {
         '--json',
         '--connections',
         '2',
+        '--ca',
+        caFile,
+        '--pin',
+        pki.leaf.pin,
       ];
-      const env = { ...process.env, CA_FILE: caFile };
+      const env = { ...process.env };
 
       const child = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let childErr = '';
