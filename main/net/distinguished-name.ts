@@ -19,7 +19,11 @@ export function normalizeDn(dn: string): string {
     .join(', ');
 }
 
-/** Whether two DNs are equal after normalisation. */
+/**
+ * Whether two DNs are equal after normalisation. Attribute order is ignored: Node prints
+ * names leaf-to-root in some builds and root-to-leaf in others, and people write either.
+ */
 export function dnEquals(a: string, b: string): boolean {
-  return normalizeDn(a) === normalizeDn(b);
+  const parts = (dn: string): string => normalizeDn(dn).split(', ').sort().join(', ');
+  return parts(a) === parts(b);
 }

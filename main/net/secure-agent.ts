@@ -73,18 +73,25 @@ export class SecureAgent extends https.Agent {
     };
     (agent.sockets[name] ??= []).push(placeholder);
     agent.totalSocketCount++;
-    const release = (): void => {
+    const drop = (): void => {
       agent.totalSocketCount--;
-      agent.removeSocket(placeholder, options);
+      const list = agent.sockets[name];
+      const i = list ? list.indexOf(placeholder) : -1;
+      if (i >= 0) list.splice(i, 1);
+      if (list && list.length === 0) delete agent.sockets[name];
     };
     this.factory(options).then(
       (socket) => {
+        // The real socket takes the placeholder's slot: no room was freed, so do not let
+        // removeSocket start a connection for a queued request.
+        drop();
         this.created++;
         cb(null, socket);
-        release();
       },
       (err: Error) => {
-        release();
+        // The slot is free again: removeSocket serves the queue exactly as after a close.
+        agent.totalSocketCount--;
+        agent.removeSocket(placeholder, options);
         cb(err);
       },
     );

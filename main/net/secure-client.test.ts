@@ -148,3 +148,210 @@ describe('secure-client', () => {
     });
   });
 });
+
+describe('secure-client trust', () => {
+  describe('request()', () => {
+    it.each([
+      [
+        'untrusted (self-signed)',
+        () => pki.issueLeaf('self', { issuer: 'self' }),
+        'ERR_CERT_UNTRUSTED',
+      ],
+      ['expired', () => pki.issueLeaf('expired', { startDays: -10, days: 5 }), 'ERR_CERT_EXPIRED'],
+      ['not yet valid', () => pki.issueLeaf('future', { startDays: 5 }), 'ERR_CERT_NOT_YET_VALID'],
+      [
+        'wrong host',
+        () => pki.issueLeaf('wronghost', { hosts: ['other.example'] }),
+        'ERR_CERT_HOSTNAME',
+      ],
+    ])('refuses a %s certificate with its own code', async (_name, make, code) => {
+      const leaf = make();
+      const s = await serve({ cert: leaf.cert + pki.intermediate.cert, key: leaf.key });
+      expect(await codeOf(client().get(s.url))).toBe(code);
+      expect(s.requests).toBe(0);
+    });
+
+    it('refuses a chain from a CA that is not trusted', async () => {
+      const other = pki.createCa('Other');
+      const leaf = pki.issueLeaf('other-ca', { issuer: other.intermediate });
+      const s = await serve({ cert: leaf.cert + other.intermediate.cert, key: leaf.key });
+      expect(await codeOf(client().get(s.url))).toBe('ERR_CERT_UNTRUSTED');
+    });
+
+    it('trusts extra CA files in addition to the configured roots', async () => {
+      const other = pki.createCa('Extra');
+      const leaf = pki.issueLeaf('extra-ca', { issuer: other.intermediate });
+      const s = await serve({ cert: leaf.cert + other.intermediate.cert, key: leaf.key });
+      const res = await client({ options: { caFiles: [other.root.certFile] } }).get(s.url);
+      expect(res.status).toBe(200);
+      res.body.resume();
+    });
+
+    it('refuses the mixed-chain attack: attacker leaf sent with the genuine pinned intermediate', async () => {
+      // The attacker holds a certificate from another CA the client trusts (mis-issuance) and
+      // sends the genuine, pinned intermediate along. Matching pins against the list the server
+      // sent would accept it; matching against the verified chain must not (CVE-2016-2402).
+      const attacker = pki.createCa('Attacker');
+      const evil = pki.issueLeaf('evil', { issuer: attacker.intermediate });
+      const s = await serve({
+        cert: evil.cert + pki.intermediate.cert + attacker.intermediate.cert,
+        key: evil.key,
+      });
+      const c = client({
+        options: {
+          ca: [pki.root.cert, attacker.root.cert],
+          pins: [{ host: '127.0.0.1', publicKeyHashes: [pki.intermediate.pin] }],
+        },
+      });
+      const err = await c.get(s.url).catch((e) => e);
+      expect(err.code).toBe('ERR_PIN_MISMATCH');
+      const pins = (err.details.chain as { pin: string }[]).map((x) => x.pin);
+      expect(pins).toEqual([evil.pin, attacker.intermediate.pin, attacker.root.pin]);
+      expect(pins).not.toContain(pki.intermediate.pin);
+      expect(s.requests).toBe(0);
+    });
+
+    it('enforces subject and issuer rules on the leaf', async () => {
+      const s = await serve();
+      const ok = client({
+        options: {
+          pins: [
+            {
+              host: '127.0.0.1',
+              publicKeyHashes: [pki.root.pin],
+              subjectName: 'O=LLMrecon Test, CN=localhost',
+              issuer: '/O=LLMrecon Test/CN=Test Intermediate CA',
+            },
+          ],
+        },
+      });
+      (await ok.get(s.url)).body.resume();
+      const badSubject = client({
+        options: {
+          pins: [{ host: '127.0.0.1', publicKeyHashes: [pki.root.pin], subjectName: 'CN=evil' }],
+        },
+      });
+      expect(await codeOf(badSubject.get(s.url))).toBe('ERR_CERT_SUBJECT');
+      const badIssuer = client({
+        options: {
+          pins: [{ host: '127.0.0.1', publicKeyHashes: [pki.root.pin], issuer: 'CN=evil' }],
+        },
+      });
+      expect(await codeOf(badIssuer.get(s.url))).toBe('ERR_CERT_ISSUER');
+    });
+
+    it('fails closed with ERR_PIN_SET_EXPIRED past the pin-set expiry, even when the pin matches', async () => {
+      const s = await serve();
+      const c = client({
+        options: {
+          pins: [
+            { host: '127.0.0.1', publicKeyHashes: [pki.leaf.pin], expires: '2001-01-01T00:00:00Z' },
+          ],
+        },
+      });
+      const err = await c.get(s.url).catch((e) => e);
+      expect(err.code).toBe('ERR_PIN_SET_EXPIRED');
+      expect(err.message).toMatch(/pin it again/);
+    });
+
+    it('lets a report-only mismatch through but reports it', async () => {
+      const s = await serve();
+      const wrong = 'sha256/' + Buffer.alloc(32, 3).toString('base64');
+      const c = client({
+        options: { pins: [{ host: '127.0.0.1', publicKeyHashes: [wrong], reportOnly: true }] },
+      });
+      const reports: PinReport[] = [];
+      c.on('pinReport', (r) => reports.push(r));
+      const res = await c.get(s.url);
+      res.body.resume();
+      expect(res.facts.pinPolicy).toBe('report-only');
+      expect(res.facts.matchedPin).toBeNull();
+      expect(reports).toEqual([
+        expect.objectContaining({ enforced: false, matched: false, code: 'ERR_PIN_MISMATCH' }),
+      ]);
+    });
+
+    it('applies per-request pins in addition to the registry', async () => {
+      const s = await serve();
+      const c = client();
+      const wrong = 'sha256/' + Buffer.alloc(32, 4).toString('base64');
+      expect(await codeOf(c.get(s.url, { pins: [wrong] }))).toBe('ERR_PIN_MISMATCH');
+      expect(await codeOf(c.get(s.url, { pins: ['garbage'] }))).toBe('ERR_INVALID_PIN');
+      const res = await c.get(s.url, { pins: [wrong, pki.intermediate.pin] });
+      res.body.resume();
+      expect(res.facts.matchedPin?.certIndex).toBe(1);
+    });
+
+    it('matches host patterns against real connections (*.one-label and **.any-depth)', async () => {
+      const leaf = pki.issueLeaf('wild', { hosts: ['a.pins.test', 'x.y.pins.test'] });
+      const s = await serve({ cert: leaf.cert + pki.intermediate.cert, key: leaf.key });
+      const wrong = 'sha256/' + Buffer.alloc(32, 5).toString('base64');
+      const c = client({
+        options: {
+          resolve: { 'a.pins.test': '127.0.0.1', 'x.y.pins.test': '127.0.0.1' },
+          pins: [{ host: '*.pins.test', publicKeyHashes: [wrong] }],
+        },
+      });
+      expect(await codeOf(c.get(`https://a.pins.test:${s.port}/`))).toBe('ERR_PIN_MISMATCH');
+      // one-label wildcard does not cover x.y.pins.test: unpinned, so it connects
+      (await c.get(`https://x.y.pins.test:${s.port}/`)).body.resume();
+      c.pins.add({ host: '**.pins.test', publicKeyHashes: [wrong] });
+      expect(await codeOf(c.get(`https://x.y.pins.test:${s.port}/`))).toBe('ERR_PIN_MISMATCH');
+    });
+  });
+});
+
+describe('secure-client session resumption', () => {
+  it('never resumes TLS sessions, so pins changed between connections are still enforced', async () => {
+    const s = await serve();
+    const c = client({
+      options: { pins: [{ host: '127.0.0.1', publicKeyHashes: [pki.leaf.pin] }] },
+    });
+    (await c.get(s.url, { headers: { connection: 'close' } })).body.resume();
+    await new Promise((r) => setTimeout(r, 50));
+    (await c.get(s.url, { headers: { connection: 'close' } })).body.resume();
+    await new Promise((r) => setTimeout(r, 50));
+    c.pins.replace([
+      { host: '127.0.0.1', publicKeyHashes: ['sha256/' + Buffer.alloc(32, 6).toString('base64')] },
+    ]);
+    expect(await codeOf(c.get(s.url))).toBe('ERR_PIN_MISMATCH');
+    // Three fresh TCP connections, none resumed: the third was checked in full and refused.
+    expect(s.connections).toBe(3);
+    expect(s.requests).toBe(2);
+    expect(s.resumed).toBe(0);
+  });
+});
+
+describe('secure-client pool', () => {
+  it('serves N sequential requests over one TLS handshake', async () => {
+    const s = await serve();
+    const c = client();
+    for (let i = 0; i < 5; i++) {
+      const res = await c.get(`${s.url}/${i}`);
+      expect(await text(res.body)).toBe('ok');
+    }
+    expect(s.handshakes).toBe(1);
+    expect(s.requests).toBe(5);
+    expect(c.poolStats()).toMatchObject({ created: 1, reused: 4, active: 0, idle: 1 });
+  });
+
+  it('respects maxSocketsPerHost under a concurrent burst', async () => {
+    const s = await serve({ handler: (_q, r) => setTimeout(() => r.end('ok'), 30) });
+    const c = client({ options: { pool: { maxSocketsPerHost: 2 } } });
+    const all = await Promise.all(
+      Array.from({ length: 6 }, () => c.get(s.url).then((r) => text(r.body))),
+    );
+    expect(all).toEqual(Array(6).fill('ok'));
+    expect(s.handshakes).toBe(2);
+  });
+
+  it('retires pooled sockets when the trust configuration changes', async () => {
+    const s = await serve();
+    const c = client();
+    (await c.get(s.url)).body.resume();
+    await new Promise((r) => setTimeout(r, 20));
+    c.updateOptions({ ca: [pki.root.cert, pki.intermediate.cert] });
+    (await c.get(s.url)).body.resume();
+    expect(s.handshakes).toBe(2);
+  });
+});

@@ -38,6 +38,8 @@ export interface TlsTestServer {
   readonly resumed: number;
   /** HTTP requests received. */
   readonly requests: number;
+  /** TCP connections accepted (counts connections refused before the handshake finished). */
+  readonly connections: number;
   /** Stop listening and destroy every open connection. */
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function startTlsServer(options: TlsTestServerOptions): Promise<Tls
   let handshakes = 0;
   let resumed = 0;
   let requests = 0;
+  let connections = 0;
   const handler =
     options.handler ??
     ((_req: IncomingMessage, res: ServerResponse) => {
@@ -75,6 +78,7 @@ export async function startTlsServer(options: TlsTestServerOptions): Promise<Tls
   server.on('tlsClientError', () => {});
   const sockets = new Set<net.Socket>();
   server.on('connection', (s: net.Socket) => {
+    connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
     s.on('error', () => {});
@@ -93,6 +97,9 @@ export async function startTlsServer(options: TlsTestServerOptions): Promise<Tls
     },
     get requests() {
       return requests;
+    },
+    get connections() {
+      return connections;
     },
     close: () =>
       new Promise<void>((resolve) => {
