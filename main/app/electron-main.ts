@@ -1,0 +1,32 @@
+/**
+ * Electron entry point, bundled to dist/main/electron-main.cjs (package.json "main").
+ * Everything happens in app-main.ts; this file only wires the real modules in.
+ */
+import * as electron from 'electron';
+import log from 'electron-log/main';
+import { defaultShellPaths, preReady, startShell } from './app-main';
+
+let shell: Awaited<ReturnType<typeof startShell>> | null = null;
+const focus = () => {
+  const win = shell?.window();
+  if (win && !win.isDestroyed()) {
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  }
+};
+
+if (preReady(electron, focus)) {
+  startShell(electron, defaultShellPaths(__dirname, electron.app, process.resourcesPath), log)
+    .then((s) => {
+      shell = s;
+    })
+    .catch((err: unknown) => {
+      log.error('startup failed', err);
+      electron.dialog.showErrorBox(
+        'LLMrecon Update Manager could not start',
+        err instanceof Error ? err.message : String(err),
+      );
+      electron.app.exit(1);
+    });
+}
