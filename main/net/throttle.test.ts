@@ -46,7 +46,7 @@ describe('throttle-bucket', () => {
     });
 
     it('rescales outstanding debt when the limit changes', () => {
-      let now = 0;
+      const now = 0;
       const b = new TokenBucket(1000, 0, () => now);
       b.reserve(2000); // paid until 2000 ms
       b.setLimit(2000);
