@@ -12,6 +12,7 @@ import {
   type LookupOneOptions,
   type LookupAllOptions,
 } from 'node:dns';
+import * as net from 'node:net';
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
@@ -119,7 +120,7 @@ export function connectSecure(
     p.signal.addEventListener('abort', onAbort, { once: true });
     phase('connect', p.timeouts.connect);
 
-    const startTls = (over: Duplex | null): void => {
+    const startTls = (over: Duplex): void => {
       const wantsStaple = p.checks.some((c) => c.requestOCSP);
       const opts: tls.ConnectionOptions & { highWaterMark?: number; requestOCSP?: boolean } = {
         host: p.target.host,
@@ -132,14 +133,10 @@ export function connectSecure(
         requestOCSP: wantsStaple,
       };
       if (!isIP(p.target.host)) opts.servername = p.target.host;
-      if (over) opts.socket = over;
-      else if (p.options.resolve && Object.keys(p.options.resolve).length > 0) {
-        opts.lookup = lookupWith(p.options.resolve) as never;
-      }
+      opts.socket = over;
       const s = tls.connect(opts);
       socket = s;
-      if (over) phase('tlsHandshake', p.timeouts.tlsHandshake);
-      else s.once('connect', () => phase('tlsHandshake', p.timeouts.tlsHandshake));
+      phase('tlsHandshake', p.timeouts.tlsHandshake);
       s.on('OCSPResponse', (r: Buffer) => {
         staple = r;
       });
@@ -205,6 +202,21 @@ export function connectSecure(
         },
         (err) => finish(mapConnectionError(err, p.target.host, p.options.minTlsVersion)),
       );
-    } else startTls(null);
+    } else {
+      // Open TCP ourselves and run TLS over it, exactly as over a dialer's tunnel: one code
+      // path, and the connect phase is precisely DNS + TCP.
+      const hasResolve = p.options.resolve && Object.keys(p.options.resolve).length > 0;
+      const tcp = net.connect({
+        host: p.target.host,
+        port: p.target.port,
+        noDelay: true,
+        ...(hasResolve ? { lookup: lookupWith(p.options.resolve ?? {}) as never } : {}),
+      });
+      raw = tcp;
+      tcp.once('error', (err) =>
+        finish(mapConnectionError(err, p.target.host, p.options.minTlsVersion)),
+      );
+      tcp.once('connect', () => startTls(tcp));
+    }
   });
 }

@@ -85,6 +85,8 @@ export interface ConnectionSecurityOptions {
   pool: PoolOptions;
   maxRedirects: number;
   revocation: RevocationMode;
+  /** Per-host revocation modes (first matching host pattern wins over `revocation`). */
+  revocationHosts?: { host: string; mode: RevocationMode }[];
   /** Query the AIA OCSP responder when no staple is present. */
   ocspFallback: boolean;
   crlFiles: string[];
