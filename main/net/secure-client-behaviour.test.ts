@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { Transform } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
@@ -454,9 +455,7 @@ describe('secure-client extension points', () => {
       requestCert: true,
       ca: [pki.root.cert, pki.intermediate.cert],
       handler: (req, res) =>
-        res.end(
-          String((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN),
-        ),
+        res.end(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN)),
     });
     const plain = client();
     expect((await errorOf(plain.get(s.url, { retry: false }))).code).not.toBe('resolved');
