@@ -378,6 +378,7 @@ export class JobManager implements JobService {
 
     run.done = (async () => {
       try {
+        await fsp.mkdir(dirname(job.dest), { recursive: true });
         const result = await this.downloader.download(job.url, job.dest, request, ctrl.signal);
         if (!current()) return;
         job.state = 'completed';
@@ -437,11 +438,23 @@ export class JobManager implements JobService {
     void this.changed(job, before !== job.state || phase === 'retrying');
   }
 
+  /**
+   * Abort a job's run synchronously. Must happen in the same tick as the state change:
+   * the run checks `signal.aborted` before applying any phase or result, so no event of a
+   * dying run can overwrite the state an action just chose.
+   */
+  private abortRun(id: string): void {
+    const run = this.runs.get(id);
+    if (run && !run.ctrl.signal.aborted) {
+      run.ctrl.abort(new AppError('ERR_ABORTED', 'Stopped by the job manager'));
+    }
+  }
+
   /** Abort a job's run (if any) and wait until the downloader has let go of its files. */
   private async stopRun(id: string): Promise<void> {
     const run = this.runs.get(id);
     if (!run) return;
-    run.ctrl.abort(new AppError('ERR_ABORTED', 'Stopped by the job manager'));
+    this.abortRun(id);
     let timer: unknown;
     await Promise.race([
       run.done,
@@ -484,6 +497,7 @@ export class JobManager implements JobService {
     const job = this.get(id);
     const t = nextState(job.state, action);
     if (t.kind === 'noop') return t;
+    if (t.abort) this.abortRun(id);
     if (t.kind === 'remove') {
       this.jobs.delete(id);
       this.live.delete(id);
@@ -505,8 +519,8 @@ export class JobManager implements JobService {
     }
     if (t.to === 'canceled') job.finishedAt = this.clock.now();
     if (t.to === 'queued' && job.pauseReason === null) job.error = null;
-    // The new state is visible (and durable) before the abort, so late events from the
-    // dying run are ignored and a crash mid-abort still restarts in the chosen state.
+    // The run was aborted above in the same tick, so late events from it are ignored; the
+    // new state is durable before we wait for the run to let go of its files.
     await this.changed(job, true);
     if (t.abort) await this.stopRun(id);
     if (t.discard) {
@@ -518,7 +532,7 @@ export class JobManager implements JobService {
     return t;
   }
 
-  private act(id: string, action: JobAction): Promise<JobSnapshot> {
+  private async act(id: string, action: JobAction): Promise<JobSnapshot> {
     this.get(id);
     return this.exclusive(id, async () => {
       if (this.jobs.has(id)) await this.apply(id, action);
