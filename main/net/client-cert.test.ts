@@ -215,7 +215,7 @@ describe('client-cert', () => {
     it('maps the TLS 1.3 certificate_required alert of a real server to ERR_CLIENT_CERT_REQUIRED', async () => {
       const err = await get({}).catch((e: unknown) => e);
       expect((err as { code: string }).code).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
-      expect(mapClientCertAlert(err, 'localhost', false)).toMatchObject({
+      expect(mapClientCertAlert(err, 'localhost')).toMatchObject({
         code: 'ERR_CLIENT_CERT_REQUIRED',
       });
     });
@@ -232,7 +232,7 @@ describe('client-cert', () => {
         });
         const err = await get({ ...stranger.options, port: s.port }).catch((e: unknown) => e);
         expect((err as { code: string }).code).toBe('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA');
-        expect(mapClientCertAlert(err, 'localhost', true)).toMatchObject({
+        expect(mapClientCertAlert(err, 'localhost')).toMatchObject({
           code: 'ERR_CLIENT_CERT_REJECTED',
         });
         // The same server accepts the right certificate.
@@ -249,7 +249,7 @@ describe('client-cert', () => {
 
     it('leaves unrelated errors alone', () => {
       expect(
-        mapClientCertAlert(Object.assign(new Error('x'), { code: 'ECONNRESET' }), 'h', true),
+        mapClientCertAlert(Object.assign(new Error('x'), { code: 'ECONNRESET' }), 'h'),
       ).toBeNull();
     });
   });

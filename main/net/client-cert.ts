@@ -170,19 +170,14 @@ export function loadClientCertificate(c: ClientCertificate): LoadedClientCertifi
 /**
  * Map a handshake/transport error that is really about our client certificate. In TLS 1.3
  * the server judges the client certificate after the client's Finished, so these alerts
- * arrive as errors on the first read or write. Returns null for anything else.
+ * arrive as errors on the first read or write. A *received* unknown_ca/bad_certificate alert
+ * is always about our certificate: failures verifying the server's chain are raised locally
+ * with X509 codes, not as alerts. Returns null for anything else.
  */
-export function mapClientCertAlert(
-  err: unknown,
-  host: string,
-  hadCertificate: boolean,
-): AppError | null {
+export function mapClientCertAlert(err: unknown, host: string): AppError | null {
   const code = (err as { code?: unknown })?.code;
   if (typeof code !== 'string') return null;
-  if (
-    code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' ||
-    (!hadCertificate && code === 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE')
-  ) {
+  if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') {
     return new ClientCertError(
       'ERR_CLIENT_CERT_REQUIRED',
       `${host} requires a client certificate and none is configured for it.`,
@@ -190,12 +185,7 @@ export function mapClientCertAlert(
       err,
     );
   }
-  if (
-    hadCertificate &&
-    /^ERR_SSL_(TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_BAD_CERTIFICATE|SSLV3_ALERT_CERTIFICATE_UNKNOWN|TLSV1_ALERT_ACCESS_DENIED|SSLV3_ALERT_UNSUPPORTED_CERTIFICATE|SSLV3_ALERT_CERTIFICATE_EXPIRED|SSLV3_ALERT_CERTIFICATE_REVOKED)$/.test(
-      code,
-    )
-  ) {
+  if (REJECTED_ALERTS.test(code)) {
     return new ClientCertError(
       'ERR_CLIENT_CERT_REJECTED',
       `${host} rejected the client certificate (${code.replace(/^ERR_SSL_/, '').toLowerCase()}).`,
@@ -205,3 +195,6 @@ export function mapClientCertAlert(
   }
   return null;
 }
+
+const REJECTED_ALERTS =
+  /^ERR_SSL_(TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_BAD_CERTIFICATE|SSLV3_ALERT_CERTIFICATE_UNKNOWN|TLSV1_ALERT_ACCESS_DENIED|SSLV3_ALERT_UNSUPPORTED_CERTIFICATE|SSLV3_ALERT_CERTIFICATE_EXPIRED|SSLV3_ALERT_CERTIFICATE_REVOKED)$/;

@@ -75,7 +75,8 @@ describe('secure-client', () => {
       ]);
       expect(res.facts.chain[0].sans).toContain('IP Address:127.0.0.1');
       expect(res.facts.chain[2].isCA).toBe(true);
-      expect(res.facts.ocsp.status).toBe('off');
+      // Default soft revocation (built-in plugin): this server staples nothing.
+      expect(res.facts.ocsp.status).toBe('absent');
       expect(res.facts.pinPolicy).toBe('none');
       expect(seen).toHaveLength(1);
     });

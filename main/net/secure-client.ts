@@ -58,6 +58,10 @@ import { classifyRetryable } from './retry-classify';
 import { computeRetryDelay } from './retry-delay';
 import { CONNECT_KEY, POOL_KEY, SecureAgent } from './secure-agent';
 import { mapConnectionError } from './tls-errors';
+import { createClientCertPlugin } from './client-cert-plugin';
+import { createRevocationPlugin } from './ocsp-plugin';
+import { createProxyPlugin } from './proxy-plugin';
+import { createThrottlePlugin } from './throttle-plugin';
 import { buildTrustStore, type TrustStore } from './trust-store';
 import type {
   ConnectionFailure,
@@ -81,6 +85,11 @@ export interface SecureClientEvents {
 export interface SecureClientConfig {
   options?: ConnectionSecurityPatch;
   plugins?: SecureClientPlugin[];
+  /**
+   * Install the built-in transport extras (client certificates, proxy, revocation, bandwidth
+   * limits) after `plugins`, so the matching options work out of the box. Default true.
+   */
+  builtinPlugins?: boolean;
   /** Socket buffer size when a request does not give one (default 256 KiB). */
   defaultHighWaterMark?: number;
   /** Injected for tests. */
@@ -214,6 +223,16 @@ export class SecureClient extends EventEmitter<SecureClientEvents> {
     this.defaultHwm = config.defaultHighWaterMark ?? 256 * 1024;
     this.agent = this.createAgent();
     for (const p of config.plugins ?? []) this.plugins.push(p);
+    if (config.builtinPlugins !== false) {
+      this.plugins.push(
+        createClientCertPlugin(),
+        createProxyPlugin(),
+        createRevocationPlugin(),
+        createThrottlePlugin(),
+      );
+    }
+    // Let plugins validate their options now (client certificates, CRL files, proxy URL).
+    for (const p of this.plugins) p.onOptions?.(this.options);
   }
 
   /** A copy of the current options (pins as currently registered). */
@@ -246,6 +265,10 @@ export class SecureClient extends EventEmitter<SecureClientEvents> {
         next.useSystemRoots,
         next.minTlsVersion,
         next.clientCertificates,
+        next.revocation,
+        next.revocationHosts,
+        next.crlFiles,
+        next.ocspFallback,
       ]) !==
       JSON.stringify([
         this.opts.caFiles,
@@ -253,6 +276,10 @@ export class SecureClient extends EventEmitter<SecureClientEvents> {
         this.opts.useSystemRoots,
         this.opts.minTlsVersion,
         this.opts.clientCertificates,
+        this.opts.revocation,
+        this.opts.revocationHosts,
+        this.opts.crlFiles,
+        this.opts.ocspFallback,
       ]);
     const routeChanged =
       JSON.stringify([next.pool, next.proxy, next.proxyFromEnv, next.resolve]) !==

@@ -4,6 +4,7 @@
  */
 import { AppError } from '../errors';
 import { NetworkError, SecureConnectionError } from './errors';
+import { mapClientCertAlert } from './client-cert';
 
 const UNTRUSTED = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -45,6 +46,9 @@ export const NETWORK_CODES = new Set([
 /** Turn whatever a connection attempt threw into a coded AppError. */
 export function mapConnectionError(err: unknown, host: string, minTls: string): AppError {
   if (err instanceof AppError) return err;
+  // Alerts about OUR client certificate (mTLS) get their own codes before the generic mapping.
+  const clientCert = mapClientCertAlert(err, host);
+  if (clientCert) return clientCert;
   const e = err as NodeJS.ErrnoException & { reason?: string };
   const code = typeof e?.code === 'string' ? e.code : '';
   const message = e instanceof Error ? e.message : String(err);
