@@ -134,16 +134,19 @@ export async function startShell(
   });
 
   const report = (what: string) => (err: unknown) => logger.error(`${what} failed`, err);
+  // Menu and tray actions never throw into Electron's event loop: failures are logged.
+  const run = (what: string, action: () => unknown) =>
+    void Promise.resolve().then(action).catch(report(what));
   const showWindow = () => {
     if (!focusWindow(win)) openWindow();
   };
   const revealLogs = () => shell.showItemInFolder(core.diagnostics.logFile());
   const exportDiagnostics = () =>
-    core.diagnostics
-      .exportBundle()
-      .then(({ path }) => shell.showItemInFolder(path), report('diagnostics export'));
-  const pauseAll = () => void core.jobs.pauseAll().catch(report('pause all'));
-  const resumeAll = () => void core.jobs.resumeAll().catch(report('resume all'));
+    run('diagnostics export', async () =>
+      shell.showItemInFolder((await core.diagnostics.exportBundle()).path),
+    );
+  const pauseAll = () => run('pause all', () => core.jobs.pauseAll());
+  const resumeAll = () => run('resume all', () => core.jobs.resumeAll());
 
   let quitting = false;
   const quit = async () => {
@@ -160,7 +163,7 @@ export async function startShell(
     Menu,
     process.platform,
     {
-      checkForUpdates: () => void core.updates.check().catch(report('update check')),
+      checkForUpdates: () => run('update check', () => core.updates.check()),
       pauseAll,
       resumeAll,
       revealLogs,
