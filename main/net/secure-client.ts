@@ -324,12 +324,16 @@ export class SecureClient extends EventEmitter<SecureClientEvents> {
    * Connect to `url` under the full policy and return the connection facts (a HEAD request,
    * no retries). Pin failures throw PinMismatchError whose details list the chain.
    */
-  async inspect(url: string | URL, init: { signal?: AbortSignal } = {}): Promise<ConnectionFacts> {
+  async inspect(
+    url: string | URL,
+    init: { signal?: AbortSignal; pins?: string[] } = {},
+  ): Promise<ConnectionFacts> {
     const res = await this.request(url, {
       method: 'HEAD',
       retry: false,
       maxRedirects: 0,
       signal: init.signal,
+      pins: init.pins,
     });
     res.body.resume();
     return res.facts;
