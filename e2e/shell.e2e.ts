@@ -17,7 +17,7 @@ test('host mode serves the app shell connected to the live core', async ({ page 
   await page.goto(host.url);
   await expect(page.getByRole('heading', { name: 'LLMrecon Update Manager' })).toBeVisible();
   await expect(page.getByTestId('mode')).toHaveText('Host mode');
-  await expect(page.getByRole('status')).toHaveText('Connected');
+  await expect(page.getByTestId('connection')).toHaveText('Connected');
   // The token leaves the address bar as soon as the bridge has read it.
   expect(page.url()).not.toContain('token=');
   await page.screenshot({ path: artifactPath('shell-host-mode.png'), fullPage: true });
@@ -26,7 +26,7 @@ test('host mode serves the app shell connected to the live core', async ({ page 
 
 test('an invalid IPC argument from the page gets ERR_INVALID_ARGUMENT', async ({ page }) => {
   await page.goto(host.url);
-  await expect(page.getByRole('status')).toHaveText('Connected');
+  await expect(page.getByTestId('connection')).toHaveText('Connected');
   const result = await page.evaluate(() =>
     (window as unknown as { updater: { pauseJob(a: unknown): Promise<unknown> } }).updater.pauseJob(
       { id: 12 },

@@ -1,11 +1,14 @@
 /** The jobs slice: job snapshots by id, updated from batched events. */
 import type { StateCreator } from 'zustand';
-import type { JobSnapshot } from '../../../preload/contract';
+import type { ErrorPayload, JobSnapshot } from '../../../preload/contract';
 
 /** State and actions of the jobs slice. */
 export interface JobsSlice {
   jobs: Record<string, JobSnapshot>;
   jobOrder: string[];
+  /** Error of the last jobs:list call (e.g. the job service is not available). */
+  jobsError: ErrorPayload | null;
+  setJobsError(e: ErrorPayload | null): void;
   setJobs(jobs: JobSnapshot[]): void;
   applyJobBatch(batch: { jobs: JobSnapshot[]; removed: string[] }): void;
 }
@@ -14,6 +17,7 @@ export interface JobsSlice {
 export const initialJobsState = {
   jobs: {} as Record<string, JobSnapshot>,
   jobOrder: [] as string[],
+  jobsError: null as ErrorPayload | null,
 };
 
 /** Order: active first by priority, then newest. Pure, so it is tested on its own. */
@@ -27,6 +31,11 @@ export function orderJobs(jobs: Record<string, JobSnapshot>): string[] {
         b.createdAt - a.createdAt,
     )
     .map((j) => j.id);
+}
+
+/** True if two id lists are equal element by element. Pure. */
+export function sameOrder(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 /** Merge a batch into the jobs map. Pure. */
@@ -47,14 +56,17 @@ export function mergeJobBatch(
 /** Create the jobs slice. */
 export const createJobsSlice: StateCreator<JobsSlice, [], [], JobsSlice> = (set) => ({
   ...initialJobsState,
+  setJobsError: (jobsError) => set({ jobsError }),
   setJobs: (list) =>
     set(() => {
       const jobs = Object.fromEntries(list.map((j) => [j.id, j]));
-      return { jobs, jobOrder: orderJobs(jobs) };
+      return { jobs, jobOrder: orderJobs(jobs), jobsError: null };
     }),
   applyJobBatch: (batch) =>
     set((s) => {
       const jobs = mergeJobBatch(s.jobs, batch);
-      return { jobs, jobOrder: orderJobs(jobs) };
+      const jobOrder = orderJobs(jobs);
+      // Keep the same array when the order did not change, so the list does not re-render.
+      return { jobs, jobOrder: sameOrder(s.jobOrder, jobOrder) ? s.jobOrder : jobOrder };
     }),
 });
