@@ -15,6 +15,19 @@ const noElectronInCore = {
   ],
 };
 
+// Raw Electron IPC is allowed only in the transport module and the preload: everywhere else
+// main talks through the handler table and the renderer through window.updater.
+const RAW_IPC_MESSAGE =
+  'Raw Electron IPC is only allowed in main/ipc/electron-transport.ts and preload/index.ts.';
+const noRawIpc = [
+  "MemberExpression[object.name='ipcMain']",
+  "MemberExpression[object.property.name='ipcMain']",
+  "MemberExpression[object.name='ipcRenderer']",
+  "MemberExpression[object.property.name='ipcRenderer']",
+  "CallExpression > MemberExpression.callee[object.name='webContents'][property.name=/^(send|sendToFrame|postMessage)$/]",
+  "CallExpression > MemberExpression.callee[object.property.name='webContents'][property.name=/^(send|sendToFrame|postMessage)$/]",
+].map((selector) => ({ selector, message: RAW_IPC_MESSAGE }));
+
 export default tseslint.config(
   {
     ignores: [
@@ -39,6 +52,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-console': 'off',
     },
+  },
+  {
+    files: ['main/**/*.ts', 'preload/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    ignores: [
+      'main/ipc/electron-transport.ts',
+      'preload/index.ts',
+      '**/*.test.ts',
+      '**/*.test.tsx',
+    ],
+    rules: { 'no-restricted-syntax': ['error', ...noRawIpc] },
   },
   {
     files: ['main/**/*.ts'],
