@@ -14,6 +14,12 @@ describe('pins', () => {
       expect(normalizePin(input)).toBe(`sha256/${B64}`);
     });
 
+    it('accepts bare base64 that contains slashes', () => {
+      const slashy = Buffer.alloc(32, 0xff).toString('base64'); // "//////…"
+      expect(normalizePin(slashy)).toBe(`sha256/${slashy}`);
+      expect(normalizePin(`sha256/${slashy}`)).toBe(`sha256/${slashy}`);
+    });
+
     it.each([
       ['', 'empty'],
       ['sha256/abc', 'too short'],

@@ -11,9 +11,11 @@ const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
 export function normalizePin(input: string): string {
   const raw = input.trim();
   let b64 = raw;
-  if (/^sha256\/\//i.test(raw)) b64 = raw.slice(8);
-  else if (/^sha256\//i.test(raw)) b64 = raw.slice(7);
-  else if (/^[a-z0-9-]+\//i.test(raw)) {
+  // A digest may itself start with '/', so `sha256//…` is only curl's form when the rest is
+  // a whole digest; otherwise it is OkHttp's `sha256/` followed by a digest starting with '/'.
+  if (/^sha256\//i.test(raw)) b64 = BASE64_SHA256.test(raw.slice(7)) ? raw.slice(7) : raw.slice(8);
+  else if (!BASE64_SHA256.test(raw) && /^(sha|md|ripemd|blake)[0-9a-z-]*\//i.test(raw)) {
+    // Bare base64 may contain '/', so only a recognisable algorithm prefix is rejected as such.
     throw new InvalidPinError(
       `Unsupported pin algorithm in "${raw}"; only sha256/ pins are accepted`,
       {
