@@ -70,3 +70,50 @@ describe('net-flags', () => {
     });
   });
 });
+
+describe('net-flags (transport extras)', () => {
+  describe('parseNetFlags()', () => {
+    it('parses --ocsp, --crl, --cert/--key/--pass, --proxy and --limit-rate', () => {
+      const r = parseNetFlags([
+        'https://h/x',
+        '--ocsp',
+        'hard',
+        '--crl',
+        'a.crl',
+        '--crl=b.crl',
+        '--cert',
+        'c.pem',
+        '--key',
+        'k.pem',
+        '--pass',
+        'pw',
+        '--proxy',
+        'http://u:p@proxy:3128',
+        '--limit-rate',
+        '10M',
+      ]);
+      expect(r.rest).toEqual(['https://h/x']);
+      expect(r.options).toMatchObject({
+        revocation: 'hard',
+        crlFiles: ['a.crl', 'b.crl'],
+        clientCertificates: [{ host: '*', certFile: 'c.pem', keyFile: 'k.pem', passphrase: 'pw' }],
+        proxy: 'http://u:p@proxy:3128',
+        bandwidthLimit: 10 * 1024 * 1024,
+      });
+    });
+
+    it('takes a PKCS#12 file with --pfx', () => {
+      expect(parseNetFlags(['--pass', 'pw', '--pfx', 'c.p12']).options.clientCertificates).toEqual([
+        { host: '*', pfxFile: 'c.p12', passphrase: 'pw' },
+      ]);
+    });
+
+    it.each([
+      [['--ocsp', 'maybe'], /--ocsp/],
+      [['--limit-rate', 'fast'], /--limit-rate/],
+      [['--proxy', 'socks5://p:1080'], /proxy scheme/],
+    ])('rejects %j', (argv, message) => {
+      expect(() => parseNetFlags(argv)).toThrow(message);
+    });
+  });
+});

@@ -7,6 +7,8 @@ import { InvalidArgumentError } from '../errors';
 import type { ConnectionSecurityPatch } from '../net/options';
 import { normalizeTlsVersion } from '../net/options';
 import { normalizePin } from '../net/pins';
+import { parseProxyUrl } from '../net/proxy-resolve';
+import { parseRate } from '../net/throttle-bucket';
 
 /** What parsing produced. */
 export interface NetFlagsResult {
@@ -98,8 +100,69 @@ const FLAGS: NetFlagSpec[] = [
     apply: (r, v) => {
       r.options.maxRedirects = integer('--max-redirects', v);
     },
+  }, // Transport extras (issue 4): revocation, client certificates, proxy, rate limit.
+  {
+    name: '--ocsp',
+    value: 'off|soft|hard',
+    help: 'OCSP revocation checking (default soft; hard = like curl --cert-status)',
+    apply: (r, v) => {
+      if (v !== 'off' && v !== 'soft' && v !== 'hard')
+        throw new InvalidArgumentError(`--ocsp needs off, soft or hard, got "${v}"`);
+      r.options.revocation = v;
+    },
+  },
+  {
+    name: '--crl',
+    value: 'FILE',
+    help: 'certificate revocation list (PEM or DER) to honour; repeatable',
+    apply: (r, v) => {
+      r.options.crlFiles = [...(r.options.crlFiles ?? []), v];
+    },
+  },
+  clientCertFlag('--cert', 'FILE', 'client certificate (PEM) for mTLS', 'certFile'),
+  clientCertFlag('--key', 'FILE', 'private key (PEM) of --cert', 'keyFile'),
+  clientCertFlag('--pass', 'P', 'passphrase of --key or --pfx', 'passphrase'),
+  clientCertFlag('--pfx', 'FILE', 'client certificate and key as PKCS#12', 'pfxFile'),
+  {
+    name: '--proxy',
+    value: 'URL',
+    help: 'http(s)://[user:pass@]host:port proxy (default: HTTPS_PROXY / NO_PROXY)',
+    apply: (r, v) => {
+      parseProxyUrl(v);
+      r.options.proxy = v;
+    },
+  },
+  {
+    name: '--limit-rate',
+    value: 'RATE',
+    help: 'bandwidth limit in bytes/s, e.g. 500K or 10M (K = 1024)',
+    apply: (r, v) => {
+      try {
+        r.options.bandwidthLimit = parseRate(v);
+      } catch (err) {
+        throw new InvalidArgumentError(`--limit-rate: ${(err as Error).message}`);
+      }
+    },
   },
 ];
+
+/** --cert/--key/--pass/--pfx build one client certificate used for every host ('*'), as curl does. */
+function clientCertFlag(
+  name: string,
+  value: string,
+  help: string,
+  key: 'certFile' | 'keyFile' | 'passphrase' | 'pfxFile',
+): NetFlagSpec {
+  return {
+    name,
+    value,
+    help,
+    apply: (r, v) => {
+      const [first, ...others] = r.options.clientCertificates ?? [];
+      r.options.clientCertificates = [{ ...(first ?? { host: '*' }), [key]: v }, ...others];
+    },
+  };
+}
 
 /** Add a network flag (used by revocation, client-certificate, proxy and rate-limit support). */
 export function registerNetFlag(spec: NetFlagSpec): void {

@@ -26,7 +26,7 @@ export function createClientCertPlugin(): SecureClientPlugin {
     onOptions: (options) => ensure(options.clientCertificates),
     tlsOptionsFor(target, options) {
       ensure(options.clientCertificates);
-      const match = loaded.find((l) => hostMatches(l.pattern, target.host));
+      const match = loaded.find((l) => l.pattern === '*' || hostMatches(l.pattern, target.host));
       return match ? { id: `client-cert:${match.cert.id}`, options: match.cert.options } : null;
     },
   };
