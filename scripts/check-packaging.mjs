@@ -51,9 +51,7 @@ export function auditAsar(entries, read) {
       problems.push(`node_modules in the asar: ${entry}`);
     else if (/\.(ts|tsx|mts|cts)$/.test(entry)) problems.push(`TypeScript source: ${entry}`);
     else if (/\.map$/.test(entry)) problems.push(`source map: ${entry}`);
-    else if (
-      /(\.|\/)(test|spec|e2e)\.[cm]?[jt]sx?$|\/(e2e|test|tests|__tests__)\//.test(entry)
-    )
+    else if (/(\.|\/)(test|spec|e2e)\.[cm]?[jt]sx?$|\/(e2e|test|tests|__tests__)\//.test(entry))
       problems.push(`test file: ${entry}`);
     else if (entry !== '/package.json' && entry !== '/dist' && !entry.startsWith('/dist/'))
       problems.push(`outside the files allow-list: ${entry}`);
