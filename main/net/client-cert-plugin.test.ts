@@ -74,6 +74,15 @@ describe('client-cert-plugin', () => {
       expect(await text(c)).toBe('hello mtls-client');
     });
 
+    it("applies a '*' certificate (the CLI's --cert) to every host", async () => {
+      const c = client({
+        clientCertificates: [
+          { host: '*', certFile: clientCert.certFile, keyFile: clientCert.keyFile },
+        ],
+      });
+      expect(await text(c)).toBe('hello mtls-client');
+    });
+
     it('fails with ERR_CLIENT_CERT_REQUIRED (not retried) when no certificate matches the host', async () => {
       const c = client({
         clientCertificates: [

@@ -16,7 +16,8 @@ export function createClientCertPlugin(): SecureClientPlugin {
     const k = JSON.stringify(list);
     if (k === key) return;
     loaded = list.map((c) => ({
-      pattern: normalizeHostPattern(c.host),
+      // '*' (the CLI's --cert) means every host, as curl's --cert does.
+      pattern: c.host === '*' ? '*' : normalizeHostPattern(c.host),
       cert: loadClientCertificate(c),
     }));
     key = k;
