@@ -32,6 +32,7 @@ import { STORE_VERSION, describeExpectedHash } from './store-schema';
 import {
   DEFAULT_JOB_SETTINGS,
   systemClock,
+  type ByteRange,
   type Clock,
   type JobDownloader,
   type JobHostPolicy,
@@ -370,9 +371,7 @@ export class JobManager implements JobService {
       expectedHash: job.expectedHash ?? undefined,
       policy: this.policyFor(job),
       connections,
-      trustedRanges: job.checkpoint
-        ? job.checkpoint.ranges.map((r) => [r[0], r[1]] as [number, number])
-        : null,
+      trustedRanges: (job.checkpoint?.ranges ?? []).map(([a, b]): ByteRange => [a, b]),
       observer: { onPhase, onProgress },
     };
 

@@ -64,10 +64,10 @@ export interface JobDownloadRequest {
   policy: JobHostPolicy;
   connections: number;
   /**
-   * The byte ranges the job store last checkpointed. Bytes of the part file outside them
-   * were written after the last durable checkpoint and must not be trusted.
+   * The byte ranges the job store last checkpointed (empty when it has none). Bytes of the
+   * part file outside them were written after the last checkpoint and must not be trusted.
    */
-  trustedRanges: ByteRange[] | null;
+  trustedRanges: ByteRange[];
   observer: DownloadObserver;
 }
 

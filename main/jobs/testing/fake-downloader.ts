@@ -105,7 +105,7 @@ export class FakeDownloader implements JobDownloader {
       (s) => s.size,
       () => -1,
     );
-    const prefix = request.trustedRanges?.[0]?.[0] === 0 ? request.trustedRanges[0][1] : 0;
+    const prefix = request.trustedRanges[0]?.[0] === 0 ? request.trustedRanges[0][1] : 0;
     let offset = size >= 0 ? Math.min(prefix, size) : 0;
     const fh = await fsp.open(part, size >= 0 ? 'r+' : 'w');
     try {
