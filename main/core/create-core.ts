@@ -11,6 +11,9 @@ import { createEventHub } from './event-hub';
 import { defaultDownloadDir, defaultInstallRoot, statePaths } from './paths';
 import type { Core, JobService, SecurityService, ShellActions, UpdateService } from './services';
 import { createSettingsStore, defaultSettings } from './settings-service';
+import { connectionPatchFromSettings } from './net-settings';
+import { SecureClient } from '../net/secure-client';
+import { createSecurityService } from '../net/security-service';
 
 /** Options for {@link createCore}. */
 export interface CreateCoreOptions {
@@ -48,9 +51,24 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     events,
   });
 
+  // One secure client for everything (jobs, feed, inspector), so pins, TLS policy, proxy and
+  // the global bandwidth budget apply uniformly. Settings changes reach it live.
+  const client = new SecureClient({ options: connectionPatchFromSettings(settings.current()) });
+  settings.onChange((next) => {
+    try {
+      client.updateOptions(connectionPatchFromSettings(next));
+    } catch (err) {
+      logger.error('could not apply network settings', err);
+    }
+  });
+  client.on('retry', (r) =>
+    logger.scope('net').info(`retry ${r.attempt} in ${r.delayMs} ms: ${r.reason} (${r.url})`),
+  );
+  client.on('failure', (f) => logger.scope('net').warn(`connection refused: ${JSON.stringify(f)}`));
+  const security: SecurityService = createSecurityService({ client, pinsFile: paths.pins, events });
+
   const jobs: JobService = unavailable('jobs');
   const updates: UpdateService = unavailable('updates');
-  const security: SecurityService = unavailable('security');
 
   const info: AppInfo = {
     name: 'LLMrecon Update Manager',
@@ -70,7 +88,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     info: () => info,
     settings,
     jobs: () => null,
-    security: () => null,
+    security: () => security,
   });
   logger.info(`core started in ${opts.mode} mode, state in ${opts.stateDir}`);
 
@@ -85,6 +103,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     shell: opts.shell,
     async close() {
       logger.info('core closing');
+      await client.close();
     },
   };
 }
