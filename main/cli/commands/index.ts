@@ -8,4 +8,15 @@ export interface CommandEntry {
 }
 
 /** Every CLI command. */
-export const COMMANDS: Record<string, CommandEntry> = {};
+export const COMMANDS: Record<string, CommandEntry> = {
+  download: {
+    summary:
+      'download <https-url> -o <file> [--sha256 H|--sha512 H] [--pin P]... — verified, resumable download',
+    load: async () => (await import('./download')).runDownloadCommand,
+  },
+  pin: {
+    summary:
+      'pin <https-url> [--ca FILE] [--json] — show the verified chain with a sha256/ pin per certificate',
+    load: async () => (await import('./pin')).runPinCommand,
+  },
+};
