@@ -59,6 +59,11 @@ export interface CycleReport {
   completedJobs: number;
   /** Bytes the store's checkpoints covered after the kill. */
   checkpointedBytes: number;
+  /**
+   * Bytes sent this cycle that did not end up as checkpointed progress: fetched again
+   * later (lost in flight, or written after the last checkpoint). Never below zero.
+   */
+  wastedBytes: number;
 }
 
 /** The outcome of a soak. */
@@ -245,12 +250,17 @@ export async function runKillSoak(opts: KillSoakOptions): Promise<KillSoakResult
               : (j.checkpoint?.ranges ?? []).reduce((m, [a, b]) => m + b - a, 0)),
           0,
         ),
+        wastedBytes: 0,
       };
+      report.wastedBytes = Math.max(
+        0,
+        report.bytesSent - (report.checkpointedBytes - (cycles.at(-1)?.checkpointedBytes ?? 0)),
+      );
       cycles.push(report);
       log(
         `cycle ${cycle}: ${report.killed ? `killed after ${killAfterMs} ms` : 'finished'}, ` +
           `sent ${report.bytesSent} B, store ${report.completedJobs}/${report.storeJobs} completed, ` +
-          `${report.checkpointedBytes} B checkpointed`,
+          `${report.checkpointedBytes} B checkpointed, ${report.wastedBytes} B to fetch again`,
       );
     }
 
