@@ -192,12 +192,18 @@ function SettingsFormView({ view }: { view: Settings }) {
         </p>
       )}
       <div className="sticky-actions">
-        <button type="submit" className="primary" disabled={saving || changed === 0}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={saving || (changed === 0 && Object.keys(errors).length === 0)}
+        >
           {saving
             ? 'Saving…'
             : changed
               ? `Save ${changed} change${changed === 1 ? '' : 's'}`
-              : 'No changes'}
+              : Object.keys(errors).length
+                ? 'Save'
+                : 'No changes'}
         </button>
         <button
           type="button"
