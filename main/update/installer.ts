@@ -83,7 +83,12 @@ export class Installer {
   private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(options: InstallerOptions) {
-    this.opts = { backupsToKeep: 2, validateTimeoutMs: 10_000, limits: DEFAULT_LIMITS, ...options };
+    this.opts = {
+      ...options,
+      backupsToKeep: options.backupsToKeep ?? 2,
+      validateTimeoutMs: options.validateTimeoutMs ?? 10_000,
+      limits: options.limits ?? DEFAULT_LIMITS,
+    };
     this.state = new InstallStateStore(options.stateDir);
   }
 
