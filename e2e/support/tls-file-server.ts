@@ -12,7 +12,7 @@ import { createTestPki, type TestPki } from '../../main/test-support/pki';
 export interface TlsFileServer {
   pki: TestPki;
   port: number;
-  /** https://localhost:<port><path> */
+  /** https://127.0.0.1:<port><path> (the leaf has an IP SAN for it) */
   url(path: string): string;
   /** PEM file of the root CA the host must trust. */
   caFile: string;
@@ -110,7 +110,7 @@ export async function startTlsFileServer(): Promise<TlsFileServer> {
   return {
     pki,
     port,
-    url: (path) => `https://localhost:${port}${path}`,
+    url: (path) => `https://127.0.0.1:${port}${path}`,
     caFile: pki.root.certFile,
     pins: { leaf: pki.leaf.pin, intermediate: pki.intermediate.pin, root: pki.root.pin },
     addFile(path, data) {

@@ -166,11 +166,27 @@ export async function rollbackUpdate(component: string): Promise<ErrorPayload | 
 /** Probe a host live and show its chain in the inspector. */
 export async function inspectHost(url: string): Promise<void> {
   s().setInspect({ url, busy: true, error: null });
-  const r = await getApi().inspectHost({ url });
+  const api = getApi();
+  const r = await api.inspectHost({ url });
+  // The pinned host's "last check" changed either way.
+  const pins = await api.listPins();
+  if (pins.ok) s().setPins(pins.value);
   if (r.ok) {
     s().setInspect({ busy: false, facts: r.value, error: null });
     s().addConnection(r.value);
-  } else s().setInspect({ busy: false, facts: null, error: r.error });
+  } else {
+    s().setInspect({ busy: false, facts: null, error: r.error });
+    // A pinned host presenting other keys: show the presented chain next to the pinned one.
+    const mismatch = pinMismatchFacts(r.error);
+    if (mismatch)
+      s().showMismatch({
+        ...mismatch,
+        host: mismatch.host || new URL(url).hostname,
+        jobId: null,
+        url,
+        message: r.error.message,
+      });
+  }
 }
 
 /** Pin a key for a host. */
