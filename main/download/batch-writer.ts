@@ -24,20 +24,24 @@ export class BatchWriter {
   ) {}
 
   /**
-   * Queue a chunk; waits only when a full batch must wait for the previous write. A batch is
+   * Queue a chunk. Returns null to continue at once, or a promise to await (backpressure)
+   * when a full batch must wait for the previous write. Waits only when a full batch must wait for the previous write. A batch is
    * also written once it is `maxBatchAgeMs` old, so a slow link still reaches the disk (and
    * the resume checkpoint) steadily instead of holding megabytes in memory.
    */
-  async push(chunk: Buffer): Promise<void> {
+  push(chunk: Buffer): Promise<void> | null {
     const now = performance.now();
     if (this.batchBytes === 0) this.batchStartedAt = now;
     this.batch.push(chunk);
     this.batchBytes += chunk.length;
     const old = now - this.batchStartedAt >= this.maxBatchAgeMs && this.inflight === null;
-    if (this.batchBytes >= this.maxBatchBytes || old) {
-      if (this.inflight) await this.inflight;
+    if (this.batchBytes < this.maxBatchBytes && !old) return null;
+    if (!this.inflight) {
       this.startWrite();
+      return null;
     }
+    // A full batch waits for the previous write: the caller pauses its source meanwhile.
+    return this.inflight.then(() => this.startWrite());
   }
 
   /** Write everything queued and wait for it. */
