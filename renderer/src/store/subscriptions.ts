@@ -21,6 +21,23 @@ export interface ConnectOptions {
   logLimit?: number;
 }
 
+/**
+ * Opt-in frame-work measurement for bench/renderer-bench.mjs: with `window.__UM_PERF__` set,
+ * each coalesced job update records a `um:jobs-frame` performance measure spanning the store
+ * update, React's render and commit (flushed in a microtask queued before ours) and the
+ * style/layout it causes (forced by reading offsetHeight). Off by default: no entries pile up.
+ */
+function measured(apply: () => void): void {
+  const perf = (globalThis as { __UM_PERF__?: boolean }).__UM_PERF__ === true;
+  if (!perf) return apply();
+  const start = performance.now();
+  apply();
+  queueMicrotask(() => {
+    void document.body.offsetHeight;
+    performance.measure('um:jobs-frame', { start, end: performance.now() });
+  });
+}
+
 /** Merge an `updates:available` event into the current status. Pure. */
 export function mergeAvailable(
   status: EventPayloads['updates:status'] | null,
@@ -47,7 +64,7 @@ export function connectStore(
   const s = () => useStore.getState();
   const jobs = createFrameBatcher<JobBatch>(
     mergeBatches,
-    (b) => s().applyJobBatch(b),
+    (b) => measured(() => s().applyJobBatch(b)),
     options.schedule,
   );
   const logs = createFrameBatcher<LogLine[]>(
