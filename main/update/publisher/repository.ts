@@ -70,10 +70,10 @@ export function tufDate(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
+async function writeAtomic(file: string, data: string | Buffer, mode = 0o644): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data);
+  await writeFile(tmp, data, { mode });
   await rename(tmp, file);
 }
 
@@ -226,6 +226,9 @@ export class PublisherRepository {
       now,
     );
     repo.root = repo.rootBody(0);
+    // Create the repository folder first: a recursive mkdir would give it the keys'
+    // 0700 mode too, and a static web server could not read site/ below it.
+    await mkdir(dir, { recursive: true });
     await mkdir(join(dir, 'keys'), { recursive: true, mode: 0o700 });
     await writeAtomic(join(dir, 'publisher.json'), JSON.stringify(config, null, 2) + '\n');
     await repo.saveKeys();

@@ -1,0 +1,55 @@
+/** `rollback <component> [--json]`: restore the newest backup of a component. */
+import { toErrorPayload } from '../../errors';
+import { openCliUpdateService, parseUpdateArgs, UPDATE_FLAGS_HELP } from '../../update/cli-support';
+import { formatResults } from './install';
+
+const USAGE = `Usage: rollback <core|templates|module:<id>> [--json]
+
+Restores the newest kept backup; the current version becomes a backup.
+${UPDATE_FLAGS_HELP}`;
+
+/** Run `rollback`; 0 on success, 1 on failure (e.g. ERR_NO_BACKUP), 2 on usage errors. */
+export async function runRollbackCommand(
+  argv: string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
+): Promise<number> {
+  let args;
+  try {
+    args = parseUpdateArgs(argv);
+  } catch (err) {
+    const e = toErrorPayload(err);
+    io.stderr.write(`error ${e.code}: ${e.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.flags['--help'] || args.flags['-h']) {
+    io.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const [component, ...extra] = args.positional;
+  if (
+    !component ||
+    extra.length ||
+    !/^(core|templates|module:[a-z0-9][a-z0-9._-]{0,127})$/.test(component)
+  ) {
+    io.stderr.write(
+      `error ERR_INVALID_ARGUMENT: name one component (core, templates, module:<id>)\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  let ctx;
+  try {
+    ctx = await openCliUpdateService(args);
+    const r = await ctx.service.rollback(component);
+    if (args.json) io.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    else io.stdout.write(formatResults([r]));
+    if (!r.ok && !args.json) io.stderr.write(`error ${r.error?.code}: ${r.error?.message}\n`);
+    return r.ok ? 0 : 1;
+  } catch (err) {
+    const e = toErrorPayload(err);
+    if (args.json) io.stdout.write(JSON.stringify({ error: e }, null, 2) + '\n');
+    io.stderr.write(`error ${e.code}: ${e.message}\n`);
+    return e.code === 'ERR_INVALID_ARGUMENT' ? 2 : 1;
+  } finally {
+    await ctx?.close();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Shared plumbing of the `check`, `install` and `rollback` CLI commands: flags, the feed,
+ * the secure client and an update service wired to the downloader directly.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultInstallRoot, defaultStateDir } from '../core/paths';
+import { InvalidArgumentError } from '../errors';
+import { SecureClient } from '../net/secure-client';
+import { parseNetFlags } from '../cli/net-flags';
+import { directDownload } from './download-adapters';
+import { resolveFeed } from './feed-config';
+import type { Channel } from './target-meta';
+import { createUpdateService, type UpdateServiceHandle } from './update-service';
+
+/** Flags every update command accepts. */
+export const UPDATE_FLAGS_HELP = `  --feed URL                feed base URL (needs --root); default: the configured feed, else the demo feed
+  --root FILE               trusted root.json of --feed
+  --channel stable|beta     release channel (default stable)
+  --state DIR               state directory (default $LLMRECON_UM_STATE_DIR or the per-user one)
+  --install-root DIR        LLMrecon folder (default ~/.LLMrecon)
+  --core PATH               core binary (default <install-root>/bin/llmrecon)
+  --json                    machine-readable output`;
+
+/** Parsed update-command flags. */
+export interface UpdateCliArgs {
+  positional: string[];
+  json: boolean;
+  flags: Record<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set([
+  '--feed',
+  '--root',
+  '--channel',
+  '--state',
+  '--install-root',
+  '--core',
+  '--version',
+]);
+const BOOL_FLAGS = new Set(['--json', '--allow-downgrade', '--help', '-h']);
+
+/** Split argv into flags and positionals; throws ERR_INVALID_ARGUMENT on unknown flags. */
+export function parseUpdateArgs(
+  argv: string[],
+): UpdateCliArgs & { net: ReturnType<typeof parseNetFlags> } {
+  const net = parseNetFlags(argv);
+  const out: UpdateCliArgs = { positional: [], json: false, flags: {} };
+  for (let i = 0; i < net.rest.length; i++) {
+    const arg = net.rest[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (VALUE_FLAGS.has(name)) {
+      const v = eq > 0 ? arg.slice(eq + 1) : net.rest[++i];
+      if (v === undefined) throw new InvalidArgumentError(`${name} needs a value`);
+      out.flags[name] = v;
+    } else if (BOOL_FLAGS.has(name)) out.flags[name] = true;
+    else if (arg.startsWith('-')) throw new InvalidArgumentError(`unknown option ${arg}`);
+    else out.positional.push(arg);
+  }
+  out.json = out.flags['--json'] === true;
+  return { ...out, net };
+}
+
+/** An update service for one CLI run, and how to shut it down. */
+export interface CliUpdateContext {
+  service: UpdateServiceHandle;
+  close(): Promise<void>;
+}
+
+/** Build the service for a CLI run (starting the demo feed when no feed is configured). */
+export async function openCliUpdateService(
+  args: ReturnType<typeof parseUpdateArgs>,
+  options: { check?: boolean } = {},
+): Promise<CliUpdateContext> {
+  const f = args.flags;
+  const channel = (f['--channel'] as string | undefined) ?? 'stable';
+  if (channel !== 'stable' && channel !== 'beta')
+    throw new InvalidArgumentError('--channel must be stable or beta');
+  const stateDir = (f['--state'] as string | undefined) ?? defaultStateDir();
+  const installRoot = (f['--install-root'] as string | undefined) ?? defaultInstallRoot();
+  const coreBinaryPath =
+    (f['--core'] as string | undefined) ??
+    join(installRoot, 'bin', process.platform === 'win32' ? 'llmrecon.exe' : 'llmrecon');
+  const rootPath = f['--root'] as string | undefined;
+  if (rootPath && !existsSync(rootPath))
+    throw new InvalidArgumentError(`--root ${rootPath} does not exist`);
+  const configFile =
+    process.env.LLMRECON_FEED_CONFIG ?? join(process.cwd(), 'assets', 'feed', 'feed.json');
+  const feed = await resolveFeed({
+    stateDir,
+    feedUrl: (f['--feed'] as string | undefined) ?? null,
+    rootPath: rootPath ?? null,
+    pins: args.net.pins,
+    configFile,
+  });
+  const base = args.net.options;
+  const client = new SecureClient({
+    options: { ...base, ca: [...(base.ca ?? []), ...feed.ca] },
+    defaultHighWaterMark: 1024 * 1024,
+  });
+  const service = createUpdateService({
+    stateDir: join(stateDir, 'updates'),
+    feed: feed.source,
+    http: client,
+    download: directDownload(client),
+    installRoot,
+    coreBinaryPath,
+    channel: channel as Channel,
+    checkIntervalMs: 0,
+  });
+  await service.start({ check: options.check ?? false });
+  return {
+    service,
+    async close() {
+      await service.close();
+      await client.close();
+      await feed.demo?.close();
+    },
+  };
+}
