@@ -318,6 +318,7 @@ export class PublisherRepository {
     await writeAtomic(
       join(this.dir, 'keys', 'retired', `${role}-${Date.now()}.json`),
       JSON.stringify(retired, null, 2),
+      0o600,
     );
     await this.saveKeys();
     await writeAtomic(
@@ -391,6 +392,7 @@ export class PublisherRepository {
       await writeAtomic(
         join(this.dir, 'keys', `${role}.json`),
         JSON.stringify(this.keys[role], null, 2) + '\n',
+        0o600,
       );
     }
   }
