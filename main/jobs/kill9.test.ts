@@ -11,7 +11,7 @@ describe('job-manager (kill -9)', () => {
         runnerEntry: fileURLToPath(new URL('./testing/kill-runner.ts', import.meta.url)),
         cycles: 20,
         files: 4,
-        fileSize: 2 * 1024 * 1024,
+        fileSize: 3 * 1024 * 1024,
         bytesPerSecond: 128 * 1024,
         killWindowMs: [300, 2000],
         maxActive: 3,
