@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Static security scan with @doyensec/electronegativity over the built app and the Electron
 // sources (dist/main, dist/preload, dist/renderer/index.html, main/app, preload). The tool
-// exits 0 even with findings, so its CSV report is parsed here: any HIGH or MEDIUM finding
+// exits 0 even with findings, so its findings are evaluated here: any HIGH or MEDIUM finding
 // that no entry of security/electronegativity-allowlist.json justifies fails the check.
 // Its network lookups (translations, Electron's release list) are failed at once by
 // scripts/electronegativity-scan.mjs so an offline run costs no waiting.
@@ -27,61 +27,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const FAILING_SEVERITIES = new Set(['HIGH', 'MEDIUM']);
 
 /**
- * Parse RFC 4180 CSV (quoted fields, "" escapes, commas and newlines inside quotes).
- * @param {string} text
- * @returns {string[][]}
+ * Normalise the scanner's findings and map scanned bundle copies back to repo paths.
+ * @param {{ check: string, severity: string, file: string, location: string, sample: string }[]} raw
  */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
-}
-
-/**
- * Turn Electronegativity's CSV into findings, mapping scanned copies back to repo paths.
- * @param {string} csv
- */
-export function parseFindings(csv) {
-  const [header, ...rows] = parseCsv(csv);
-  if (!header) return [];
-  const col = Object.fromEntries(header.map((h, i) => [h.trim(), i]));
-  for (const name of ['issue', 'severity', 'filename', 'location', 'sample'])
-    if (!(name in col))
-      throw new Error(`unexpected Electronegativity CSV header: ${header.join(',')}`);
-  return rows.map((r) => ({
-    check: r[col.issue].trim(),
-    severity: r[col.severity].trim().toUpperCase(),
-    confidence: (r[col.confidence] ?? '').trim(),
-    file: r[col.filename].trim().replace(/^(dist\/(?:main|preload)\/.+)\.js$/, '$1.cjs'),
-    location: r[col.location].trim(),
-    sample: r[col.sample] ?? '',
-    description: (r[col.description] ?? '').trim(),
+export function normalizeFindings(raw) {
+  return raw.map((f) => ({
+    ...f,
+    severity: String(f.severity).trim().toUpperCase(),
+    file: String(f.file).replace(/^(dist\/(?:main|preload)\/.+)\.js$/, '$1.cjs'),
+    sample: String(f.sample ?? ''),
   }));
 }
 
@@ -151,28 +105,27 @@ function stageInput(dir) {
  * @param {string} work scratch folder for the report
  */
 export function runScanner(input, work) {
-  const report = join(work, 'electronegativity-report.csv');
+  const report = join(work, 'electronegativity-report.json');
   const r = spawnSync(
     process.execPath,
     [join(root, 'scripts/electronegativity-scan.mjs'), input, report],
     { cwd: work, encoding: 'utf8', timeout: 180_000 },
   );
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const last = (r.stdout ?? '').trim().split('\n').at(-1) ?? '';
-  let unparsed;
+  let parsed = null;
   try {
-    unparsed = JSON.parse(last).unparsed;
+    parsed = JSON.parse(readFileSync(report, 'utf8'));
   } catch {
-    unparsed = null;
+    // No report: reported below as a scanner failure.
   }
-  if (r.status !== 0 || !existsSync(report) || !Array.isArray(unparsed))
+  if (r.status !== 0 || !parsed || !Array.isArray(parsed.findings))
     return { ok: false, output, findings: [], unparsed: [], exit: r.status ?? r.signal };
   // A file the scanner cannot parse is a file it did not check: callers must not pass it.
-  unparsed = unparsed.map((u) => ({
+  const unparsed = parsed.unparsed.map((u) => ({
     file: u.file.startsWith(input) ? u.file.slice(input.length + 1) : u.file,
     why: u.why,
   }));
-  return { ok: true, output, findings: parseFindings(readFileSync(report, 'utf8')), unparsed };
+  return { ok: true, output, findings: normalizeFindings(parsed.findings), unparsed };
 }
 
 /** Stage, scan, evaluate; returns the problems (empty when the check passes). */

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   evaluateFindings,
-  parseCsv,
-  parseFindings,
+  normalizeFindings,
   runScanner,
   // @ts-expect-error plain ESM script without types
 } from './check-electronegativity.mjs';
@@ -17,31 +16,31 @@ const evaluate = evaluateFindings as (
   a: Entry[],
 ) => { failures: Finding[]; unused: Entry[] };
 
-const HEADER = 'issue, severity, confidence, filename, location, sample, description, url\n';
 const reason = 'Reviewed: calls the https-only wrapper and nothing else.';
 
 describe('check-electronegativity', () => {
-  describe('parseCsv()', () => {
-    it('handles quoted fields with commas, escaped quotes and newlines', () => {
-      expect(parseCsv('a,"b, c","say ""hi""","x\ny"\n1,2,3,4\n')).toEqual([
-        ['a', 'b, c', 'say "hi"', 'x\ny'],
-        ['1', '2', '3', '4'],
-      ]);
-    });
-  });
-
-  describe('parseFindings()', () => {
-    it('reads the report and maps scanned bundle copies back to their .cjs names', () => {
-      const csv =
-        HEADER +
-        'OPEN_EXTERNAL_JS_CHECK,"MEDIUM","TENTATIVE","dist/main/electron-main.js","1:2","shell.openExternal(u, ""x"")","Review",https://x\n';
-      expect(parseFindings(csv)).toEqual([
-        expect.objectContaining({
-          check: 'OPEN_EXTERNAL_JS_CHECK',
-          severity: 'MEDIUM',
-          file: 'dist/main/electron-main.cjs',
-          sample: 'shell.openExternal(u, "x")',
-        }),
+  describe('normalizeFindings()', () => {
+    it('upper-cases severities and maps scanned bundle copies back to their .cjs names', () => {
+      expect(
+        normalizeFindings([
+          {
+            check: 'OPEN_EXTERNAL_JS_CHECK',
+            severity: 'medium',
+            file: 'dist/main/electron-main.js',
+            location: '1:2',
+            sample: 'x',
+          },
+          {
+            check: 'OPEN_EXTERNAL_JS_CHECK',
+            severity: 'HIGH',
+            file: 'main/app/a.ts',
+            location: '1:2',
+            sample: 'y',
+          },
+        ]),
+      ).toEqual([
+        expect.objectContaining({ severity: 'MEDIUM', file: 'dist/main/electron-main.cjs' }),
+        expect.objectContaining({ severity: 'HIGH', file: 'main/app/a.ts' }),
       ]);
     });
   });

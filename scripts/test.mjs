@@ -79,6 +79,31 @@ if (built || (only && !only.has('build'))) {
   rows.push('e2e                skipped: the build failed');
 }
 
+// The Electron e2e runs only where an Electron binary and a display exist. Elsewhere it is
+// reported with its reason, never counted as a pass, a failure or a skipped test.
+if (existsSync(join(root, 'scripts/run-electron-e2e.mjs')) && (!only || only.has('electron-e2e'))) {
+  const { electronE2eBlocker } = await import('./run-electron-e2e.mjs');
+  const blocker = electronE2eBlocker(root);
+  if (blocker) {
+    console.log(`\n=== electron-e2e ===\nElectron e2e not run: ${blocker}`);
+    rows.push(`electron-e2e       not run: ${blocker}`);
+  } else {
+    const electronJson = join(tmp, 'playwright-electron.json');
+    suite(
+      'electron-e2e',
+      process.execPath,
+      [join(root, 'scripts/run-electron-e2e.mjs')],
+      { PW_JSON: electronJson },
+      electronJson,
+      (j) => ({
+        passed: j.stats.expected + j.stats.flaky,
+        failed: j.stats.unexpected + (j.errors?.length ?? 0),
+        skipped: j.stats.skipped,
+      }),
+    );
+  }
+}
+
 for (const [name, script] of [
   ['packaging', 'scripts/check-packaging.mjs'],
   ['electronegativity', 'scripts/check-electronegativity.mjs'],

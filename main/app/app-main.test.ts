@@ -19,6 +19,7 @@ const fake = await vi.hoisted(async () => {
     getVersion: () => '9.9.9',
     getAppPath: () => '/app',
     setAppLogsPath: vi.fn(),
+    setPath: vi.fn(),
     enableSandbox: vi.fn(),
     requestSingleInstanceLock: vi.fn(() => true),
     quit: vi.fn(),
@@ -106,6 +107,10 @@ describe('app-main', () => {
       expect(preReady(electron, vi.fn())).toBe(true);
       expect(fake.protocol.registerSchemesAsPrivileged).toHaveBeenCalled();
       expect(fake.app.enableSandbox).toHaveBeenCalled();
+    });
+    it('uses LLMRECON_UM_USER_DATA_DIR as the profile folder when set', () => {
+      preReady(electron, vi.fn(), { LLMRECON_UM_USER_DATA_DIR: '/tmp/profile' });
+      expect(fake.app.setPath).toHaveBeenCalledWith('userData', '/tmp/profile');
     });
     it('stops a second instance before anything else starts', () => {
       fake.app.requestSingleInstanceLock.mockReturnValueOnce(false);

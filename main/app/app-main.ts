@@ -77,10 +77,18 @@ export function defaultShellPaths(
 }
 
 /**
- * Steps that must happen synchronously at load time, before `ready`: the privileged scheme
- * and the single-instance lock. Returns false when this is a second instance.
+ * Steps that must happen synchronously at load time, before `ready`: the profile folder
+ * (`LLMRECON_UM_USER_DATA_DIR`, used by the e2e spec), the privileged scheme and the
+ * single-instance lock. Returns false when this is a second instance.
  */
-export function preReady(electron: ElectronModule, focusExisting: () => void): boolean {
+export function preReady(
+  electron: ElectronModule,
+  focusExisting: () => void,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  // A separate profile for e2e runs and side-by-side testing; must be set before the lock.
+  if (env.LLMRECON_UM_USER_DATA_DIR)
+    electron.app.setPath('userData', env.LLMRECON_UM_USER_DATA_DIR);
   registerAppScheme(electron.protocol);
   if (!setupSingleInstance(electron.app, focusExisting)) return false;
   // Every renderer, including ones we never create on purpose, gets the Chromium sandbox.
