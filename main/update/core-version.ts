@@ -4,7 +4,10 @@ import { ValidationError } from './errors';
 
 /** The first semver-looking token of a `--version` output, or null. */
 export function parseVersionOutput(output: string): string | null {
-  const m = /\b(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)\b/.exec(output);
+  const m =
+    /(?<![\d.])v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z.-]+)?)/.exec(
+      output,
+    );
   return m ? m[1] : null;
 }
 
