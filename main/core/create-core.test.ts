@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import log from 'electron-log/node';
 import { createCore } from './create-core';
@@ -9,9 +11,11 @@ import { createAppLogger } from '../util/logger';
 import { createTestPki, type TestPki } from '../test-support/pki';
 import { startTlsServer, type TlsTestServer } from '../test-support/tls-server';
 import type { Core } from './services';
-import type { ConnectionFacts } from '../../preload/contract';
+import type { ConnectionFacts, JobSnapshot } from '../../preload/contract';
 
 const trusted = { trusted: true, origin: 'test' };
+const PAYLOAD = randomBytes(300_000);
+const PAYLOAD_SHA256 = createHash('sha256').update(PAYLOAD).digest('hex');
 
 describe('createCore() wiring', () => {
   let pki: TestPki;
@@ -24,7 +28,18 @@ describe('createCore() wiring', () => {
     server = await startTlsServer({
       cert: pki.chainPem,
       key: pki.leaf.key,
-      handler: (_req, res) => res.end('ok'),
+      handler: (req, res) => {
+        if (req.url === '/payload.bin') {
+          res.writeHead(200, {
+            'Content-Length': PAYLOAD.length,
+            'Accept-Ranges': 'bytes',
+            ETag: '"v1"',
+          });
+          res.end(PAYLOAD);
+          return;
+        }
+        res.end('ok');
+      },
     });
     stateDir = mkdtempSync(join(tmpdir(), 'um-wiring-'));
     mkdirSync(stateDir, { recursive: true });
@@ -70,7 +85,7 @@ describe('createCore() wiring', () => {
       { host: '127.0.0.1', pin: other.pin, label: 'wrong on purpose' },
       trusted,
     );
-    expect(added.ok).toBe(true);
+    expect(added).toMatchObject({ ok: true });
     const r = await table['security:inspect']({ url: server.url }, trusted);
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -99,5 +114,46 @@ describe('createCore() wiring', () => {
     const r = await table['security:inspect']({ url: server.url }, trusted);
     expect(r).toMatchObject({ ok: false, error: { code: 'ERR_CERT_UNTRUSTED' } });
     await table['settings:update']({ network: { extraCaFiles: [pki.root.certFile] } }, trusted);
+  });
+
+  it('runs a download job end to end and streams batched job events', async () => {
+    const batches: JobSnapshot[][] = [];
+    const off = core.events.subscribe((event, payload) => {
+      if (event === 'jobs:batch') batches.push((payload as { jobs: JobSnapshot[] }).jobs);
+    });
+    const added = await table['jobs:add'](
+      {
+        url: `${server.url}/payload.bin`,
+        dest: 'payload.bin',
+        expectedHash: PAYLOAD_SHA256,
+        connections: 2,
+      },
+      trusted,
+    );
+    expect(added).toMatchObject({ ok: true });
+    const id = (added as { value: JobSnapshot }).value.id;
+    let final: JobSnapshot | undefined;
+    for (let i = 0; i < 300 && !final; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      final = core.jobs
+        .list()
+        .find((j) => j.id === id && ['completed', 'failed'].includes(j.state));
+    }
+    // The completion reaches subscribers in the next coalesced batch (at most 10 a second).
+    for (
+      let i = 0;
+      i < 40 && !batches.flat().some((j) => j.id === id && j.state === 'completed');
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    off();
+    expect(final).toMatchObject({ state: 'completed', sha256: PAYLOAD_SHA256 });
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(stateDir, 'dl', 'payload.bin')))
+        .digest('hex'),
+    ).toBe(PAYLOAD_SHA256);
+    expect(batches.flat().some((j) => j.id === id && j.state === 'completed')).toBe(true);
   });
 });

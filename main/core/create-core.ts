@@ -14,6 +14,8 @@ import { createSettingsStore, defaultSettings } from './settings-service';
 import { connectionPatchFromSettings } from './net-settings';
 import { SecureClient } from '../net/secure-client';
 import { createSecurityService } from '../net/security-service';
+import { SecureDownloader } from '../download/secure-downloader';
+import { createJobManager, createSecureJobDownloader } from '../jobs';
 
 /** Options for {@link createCore}. */
 export interface CreateCoreOptions {
@@ -67,7 +69,14 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
   client.on('failure', (f) => logger.scope('net').warn(`connection refused: ${JSON.stringify(f)}`));
   const security: SecurityService = createSecurityService({ client, pinsFile: paths.pins, events });
 
-  const jobs: JobService = unavailable('jobs');
+  const jobManager = await createJobManager({
+    downloader: createSecureJobDownloader(new SecureDownloader(client)),
+    stateDir: paths.jobs,
+    events,
+    settings: () => settings.get().jobs,
+    onWarning: (message, err) => logger.scope('jobs').warn(message, err ?? ''),
+  });
+  const jobs: JobService = jobManager;
   const updates: UpdateService = unavailable('updates');
 
   const info: AppInfo = {
@@ -87,7 +96,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     dir: paths.diagnostics,
     info: () => info,
     settings,
-    jobs: () => null,
+    jobs: () => jobs,
     security: () => security,
   });
   logger.info(`core started in ${opts.mode} mode, state in ${opts.stateDir}`);
@@ -103,6 +112,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     shell: opts.shell,
     async close() {
       logger.info('core closing');
+      await jobManager.close();
       await client.close();
     },
   };
