@@ -169,6 +169,23 @@ describe('app-main', () => {
       expect(ses.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
     });
 
+    it("logs the shell's security events through the core's redacting logger", () => {
+      const handler = fake.session.defaultSession.setPermissionRequestHandler.mock.calls[0]![0] as (
+        wc: unknown,
+        permission: string,
+        cb: (ok: boolean) => void,
+      ) => void;
+      const cb = vi.fn();
+      handler({}, 'media', cb);
+      expect(cb).toHaveBeenCalledWith(false);
+      expect(shell.core.diagnostics.recentLogs()).toContainEqual(
+        expect.objectContaining({
+          scope: 'shell',
+          message: 'permissions: denied request for media',
+        }),
+      );
+    });
+
     it('guards navigation of every WebContents that is created', () => {
       const contents = Object.assign(new EventEmitter(), { setWindowOpenHandler: vi.fn() });
       fake.app.emit('web-contents-created', {}, contents);
@@ -211,11 +228,17 @@ describe('app-main', () => {
 
     it('forwards core events to the window on the event channel', async () => {
       shell.core.events.emit('app:notice', { level: 'info', code: null, message: 'hello', at: 1 });
-      await vi.waitFor(() =>
-        expect(win.webContents.send).toHaveBeenCalledWith(EVENT_IPC_CHANNEL, [
-          { event: 'app:notice', payload: expect.objectContaining({ message: 'hello' }) },
-        ]),
-      );
+      await vi.waitFor(() => {
+        const sent = win.webContents.send.mock.calls as [
+          string,
+          { event: string; payload: { message?: string } }[],
+        ][];
+        const events = sent.filter(([c]) => c === EVENT_IPC_CHANNEL).flatMap(([, batch]) => batch);
+        expect(events).toContainEqual({
+          event: 'app:notice',
+          payload: expect.objectContaining({ message: 'hello' }),
+        });
+      });
     });
 
     it('installs the application menu and the tray', () => {

@@ -12,7 +12,7 @@ import type { Core } from '../core/services';
 import { createCore } from '../core/create-core';
 import { attachElectronTransport } from '../ipc/electron-transport';
 import { createHandlerTable } from '../ipc/handler-table';
-import type { AppLogger } from '../util/logger';
+import type { AppLogger, Logger } from '../util/logger';
 import { setupAppMenu } from './app-menu';
 import { registerAppScheme, setupAppProtocol } from './app-protocol';
 import { APP_ENTRY_URL, isAppUrl } from './app-url';
@@ -55,7 +55,7 @@ export interface ShellPaths {
 /** The running shell, for tests and orderly shutdown. */
 export interface ShellHandle {
   core: Core;
-  logger: AppLogger;
+  logger: Logger;
   window(): Electron.BrowserWindow | null;
   quit(): Promise<void>;
 }
@@ -108,17 +108,21 @@ export async function startShell(
   const devTools = !app.isPackaged;
   let win: Electron.BrowserWindow | null = null;
 
+  // One logger for everything: the core's (file, ring buffer, diagnostics:log events); the
+  // shell and the forwarded renderer console write through scopes of it.
+  let coreLogger: AppLogger | null = null;
   const core = await createCore({
     mode: 'electron',
     stateDir: app.getPath('userData'),
     version: app.getVersion(),
     electronVersion: process.versions.electron ?? null,
     shell: { revealPath: createRevealPath(shell), openExternal: createOpenExternal(shell) },
-    createLogger: (file, onLine) => createElectronAppLogger(backend, file, onLine, devTools),
+    createLogger: (file, onLine) =>
+      (coreLogger = createElectronAppLogger(backend, file, onLine, devTools)),
   });
-  const logger = createElectronAppLogger(backend, core.info.logFile, () => {}, devTools).scope(
-    'shell',
-  ) as AppLogger;
+  const rootLogger: Logger =
+    coreLogger ?? createElectronAppLogger(backend, core.info.logFile, () => {}, devTools);
+  const logger = rootLogger.scope('shell');
   app.setAppLogsPath(join(core.info.stateDir, 'logs'));
 
   const ses = electron.session.defaultSession;
@@ -226,7 +230,7 @@ export async function startShell(
       backgroundColor: backgroundColor(nativeTheme),
       devTools,
     });
-    forwardRendererLogs(win.webContents, logger);
+    forwardRendererLogs(win.webContents, rootLogger);
     win.on('closed', () => {
       win = null;
     });
