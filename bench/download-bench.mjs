@@ -170,7 +170,8 @@ async function bundleCli() {
   writeFileSync(
     entry,
     `import { runDownloadCommand } from ${JSON.stringify(join(root, 'main/cli/commands/download.ts'))};
-runDownloadCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: false })
+const extraOptions = process.env.UM_BENCH_HASH ? { hashStrategy: process.env.UM_BENCH_HASH } : {};
+runDownloadCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: false }, { extraOptions })
   .then((c) => { process.exitCode = c; });
 `,
   );
@@ -316,12 +317,10 @@ async function resumeRun(ctx, f) {
   const argv = [ctx.cli, url, '-o', dest, '--sha256', f.sha256, '--ca', ctx.pki.ca, '--json'];
   const start = lineCount(ctx.log);
   const child = spawn(process.execPath, argv, { stdio: 'ignore' });
-  let checkpointed = 0;
   for (;;) {
     try {
       const state = JSON.parse(readFileSync(`${dest}.part.json`, 'utf8'));
-      checkpointed = state.segments.reduce((s, x) => s + x.done, 0);
-      if (checkpointed >= f.bytes / 2) break;
+      if (state.segments.reduce((s, x) => s + x.done, 0) >= f.bytes / 2) break;
     } catch {
       /* not there yet, or mid-rename */
     }
@@ -389,7 +388,9 @@ async function main() {
         ['curl -o', () => run.curl(f1g, 'fast')],
         ['aria2c -x1 --checksum', () => run.aria2(f1g, 'fast', 1)],
         ['ours -c1', () => run.ours(f1g, 'fast', 1)],
+        ['ours -c1 final-pass hash', () => run.ours(f1g, 'fast', 1, 'final-pass')],
         ['ours -c4 (default)', () => run.ours(f1g, 'fast', 4)],
+        ['ours -c4 final-pass hash', () => run.ours(f1g, 'fast', 4, 'final-pass')],
       ]);
     }
     if (ONLY.has('segmented')) {

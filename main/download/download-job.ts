@@ -124,6 +124,7 @@ export class DownloadJob {
   private writtenBytes = 0;
   private checkpointedBytes = 0;
   private phase: DownloadPhase | null = null;
+  private readonly streamingHash: boolean;
 
   constructor(
     private readonly client: DownloadTransport,
@@ -133,6 +134,7 @@ export class DownloadJob {
     private readonly expected: ExpectedDigest | null,
     private readonly signal: AbortSignal | undefined,
   ) {
+    this.streamingHash = options.hashStrategy === 'streaming';
     this.partPath = partPathOf(dest);
     this.statePath = statePathOf(dest);
     this.requestUrl = url;
@@ -332,7 +334,7 @@ export class DownloadJob {
 
   private async runWorkers(initial: SecureResponse | null): Promise<void> {
     this.setPhase('downloading');
-    this.hasher?.kick();
+    if (this.streamingHash) this.hasher?.kick();
     const count = this.resumable ? this.options.connections : 1;
     let firstError: unknown = null;
     const workers: Promise<void>[] = [];
@@ -400,8 +402,9 @@ export class DownloadJob {
       if (this.round.signal.aborted) throw this.round.signal.reason ?? new DownloadAbortedError();
       try {
         if (!response) {
-          response = await this.requestRange(segment);
+          // The range is fixed when the request is sent; a split may shrink `end` meanwhile.
           responseEnd = segment.end;
+          response = await this.requestRange(segment);
         }
         await this.pump(segment, response, responseEnd);
         response = null;
@@ -503,7 +506,7 @@ export class DownloadJob {
       (at, buffers, bytes) => {
         segment.written += bytes;
         this.writtenBytes += bytes;
-        this.hasher?.onWritten(at, buffers);
+        if (this.streamingHash) this.hasher?.onWritten(at, buffers);
         this.maybeCheckpoint();
       },
     );

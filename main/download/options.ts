@@ -34,6 +34,11 @@ export interface SecureDownloadOptions {
   retryInitialDelayMs: number;
   /** Longest retry delay. */
   retryMaxDelayMs: number;
+  /**
+   * 'streaming' hashes bytes as they are written (from memory at the hash frontier, else by
+   * re-reading the part file); 'final-pass' reads the whole part file once after the last byte.
+   */
+  hashStrategy: 'streaming' | 'final-pass';
   /** Response stream buffer (1 MiB keeps syscalls and hash calls large). */
   highWaterMark: number;
   /** Bytes gathered before one positional writev. */
@@ -68,6 +73,7 @@ export function defaultSecureDownloadOptions(): SecureDownloadOptions {
     segmentAttempts: 5,
     retryInitialDelayMs: 250,
     retryMaxDelayMs: 10_000,
+    hashStrategy: 'streaming',
     highWaterMark: 1024 * 1024,
     writeBatchBytes: 4 * 1024 * 1024,
     pins: [],
@@ -106,6 +112,9 @@ export function resolveDownloadOptions(
   intIn('segmentAttempts', options.segmentAttempts, 1, 100);
   intIn('highWaterMark', options.highWaterMark, 1024, 64 * 1024 * 1024);
   intIn('writeBatchBytes', options.writeBatchBytes, 1, 256 * 1024 * 1024);
+  if (options.hashStrategy !== 'streaming' && options.hashStrategy !== 'final-pass') {
+    throw new InvalidArgumentError('hashStrategy must be "streaming" or "final-pass".');
+  }
   if (options.onIntegrityFailure !== 'delete' && options.onIntegrityFailure !== 'quarantine') {
     throw new InvalidArgumentError('onIntegrityFailure must be "delete" or "quarantine".');
   }

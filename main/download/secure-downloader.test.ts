@@ -100,6 +100,26 @@ describe('secure-downloader', () => {
       expect(result.sha256).toBe(sha256(body));
     });
 
+    it('verifies with a final-pass hash as well as with the streaming one', async () => {
+      const body = randomBytes(400_000);
+      server = await startFileServer(pki, body);
+      const ok = await new SecureDownloader(transport).download(server.url, join(dir, 'a'), {
+        ...fast,
+        connections: 4,
+        hashStrategy: 'final-pass',
+        expectedDigest: sha256(body),
+      });
+      expect(ok.sha256).toBe(sha256(body));
+      const code = await codeOf(
+        new SecureDownloader(transport).download(server.url, join(dir, 'b'), {
+          ...fast,
+          hashStrategy: 'final-pass',
+          expectedDigest: sha256(Buffer.from('nope')),
+        }),
+      );
+      expect(code).toBe('ERR_INTEGRITY');
+    });
+
     it('uses Last-Modified for If-Range when the ETag is weak', async () => {
       const body = randomBytes(100_000);
       server = await startFileServer(pki, body, { etag: 'W/"weak"' });

@@ -30,6 +30,8 @@ export interface DownloadArgs {
 /** How the command builds its secure client (injected by tests). */
 export interface DownloadCommandDeps {
   createTransport(args: DownloadArgs): Promise<DownloadTransport & { close?: () => void }>;
+  /** Extra downloader options (benchmarks compare hash strategies with this). */
+  extraOptions?: Partial<SecureDownloadOptions>;
 }
 
 /** Usage text of the command. */
@@ -220,8 +222,9 @@ async function createDefaultTransport(
 export async function runDownloadCommand(
   argv: string[],
   io: CliIo,
-  deps: DownloadCommandDeps = { createTransport: createDefaultTransport },
+  deps: Partial<DownloadCommandDeps> = {},
 ): Promise<number> {
+  const createTransport = deps.createTransport ?? createDefaultTransport;
   let args: DownloadArgs;
   try {
     args = parseDownloadArgs(argv);
@@ -244,7 +247,7 @@ export async function runDownloadCommand(
   const bar = io.isTTY && !args.quiet && !args.json ? createBar(io) : null;
   let transport: (DownloadTransport & { close?: () => void }) | null = null;
   try {
-    transport = await deps.createTransport(args);
+    transport = await createTransport(args);
     const downloader = new SecureDownloader(transport);
     const result: DownloadResult = await downloader.download(
       args.url,
