@@ -87,6 +87,14 @@ describe('add-job-form', () => {
       ]);
     });
   });
+  describe('validateAddJob() destination', () => {
+    it("uses the URL's file name when the destination is left empty", () => {
+      expect(validateAddJob(form({ url: 'https://a.test/d/x.tar.gz' })).input?.dest).toBe(
+        'x.tar.gz',
+      );
+      expect(validateAddJob(form({ url: 'https://a.test/' })).errors.dest).toMatch(/file name/);
+    });
+  });
   describe('suggestFileName()', () => {
     it('takes the last path segment', () => {
       expect(suggestFileName('https://a.test/dir/llmrecon-1.2.tar.gz?x=1')).toBe(

@@ -95,7 +95,8 @@ export function validateAddJob(form: AddJobForm): {
   const errors: FieldErrors<AddJobForm> = {};
   const url = urlProblem(form.url);
   if (url) errors.url = url;
-  const dest = form.dest.trim();
+  // An empty destination takes the URL's file name (shown as the field's placeholder).
+  const dest = form.dest.trim() || suggestFileName(form.url);
   if (!dest) errors.dest = 'Enter a file name or an absolute path.';
   else if (dest.includes('\0')) errors.dest = 'The path contains a NUL character.';
   else if (dest.endsWith('/') || dest.endsWith('\\')) errors.dest = 'Name the file, not a folder.';

@@ -42,13 +42,7 @@ export function AddDownloadDialog({ open, onClose }: { open: boolean; onClose():
     setForm((f) => ({ ...f, [k]: v }));
     setServerError(null);
   };
-  const blur = (k: keyof AddJobForm) => () => {
-    setTouched((t) => ({ ...t, [k]: true }));
-    if (k === 'url' && !form.dest.trim()) {
-      const name = suggestFileName(form.url);
-      if (name) setForm((f) => ({ ...f, dest: name }));
-    }
-  };
+  const blur = (k: keyof AddJobForm) => () => setTouched((t) => ({ ...t, [k]: true }));
 
   const reset = () => {
     setForm(EMPTY_ADD_JOB_FORM);
@@ -104,7 +98,12 @@ export function AddDownloadDialog({ open, onClose }: { open: boolean; onClose():
       <form onSubmit={submit} noValidate>
         <h2 id="add-dialog-title">Add download</h2>
         {text('url', 'URL', undefined, 'https://example.com/file.tar.gz')}
-        {text('dest', 'Save as', 'A file name in the download folder, or an absolute path.')}
+        {text(
+          'dest',
+          'Save as',
+          'A file name in the download folder, or an absolute path. Empty uses the name in the URL.',
+          suggestFileName(form.url) || 'file name',
+        )}
         {text(
           'expectedHash',
           'Expected checksum (optional)',
