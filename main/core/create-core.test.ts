@@ -11,7 +11,7 @@ import { createAppLogger } from '../util/logger';
 import { createTestPki, type TestPki } from '../test-support/pki';
 import { startTlsServer, type TlsTestServer } from '../test-support/tls-server';
 import type { Core } from './services';
-import type { ConnectionFacts, JobSnapshot } from '../../preload/contract';
+import type { ConnectionFacts, JobSnapshot, UpdateStatus } from '../../preload/contract';
 
 const trusted = { trusted: true, origin: 'test' };
 const PAYLOAD = randomBytes(300_000);
@@ -155,5 +155,44 @@ describe('createCore() wiring', () => {
         .digest('hex'),
     ).toBe(PAYLOAD_SHA256);
     expect(batches.flat().some((j) => j.id === id && j.state === 'completed')).toBe(true);
+  });
+
+  it('checks the offline demo feed and installs and rolls back an update through the handler table', async () => {
+    const checked = await table['updates:check'](undefined, trusted);
+    expect(checked).toMatchObject({
+      ok: true,
+      value: { feed: { demo: true, state: 'ok', label: 'Demo feed (local)' } },
+    });
+    const info = await table['app:getInfo'](undefined, trusted);
+    expect(info).toMatchObject({ ok: true, value: { demoFeed: true } });
+    const status = (checked as { value: UpdateStatus }).value;
+    const templates = status.components.find((c) => c.key === 'templates');
+    expect(templates?.availableVersion).toBe('1.1.0');
+
+    const installed = await table['updates:install'](
+      { component: 'templates', version: '1.0.0' },
+      trusted,
+    );
+    expect(installed).toMatchObject({ ok: true, value: { ok: true, toVersion: '1.0.0' } });
+    const updated = await table['updates:install']({ component: 'templates' }, trusted);
+    expect(updated).toMatchObject({
+      ok: true,
+      value: { ok: true, fromVersion: '1.0.0', toVersion: '1.1.0' },
+    });
+    // The update went through a job tagged with its component.
+    expect(
+      core.jobs.list().some((j) => j.component === 'templates' && j.state === 'completed'),
+    ).toBe(true);
+
+    const downgrade = await table['updates:install'](
+      { component: 'templates', version: '1.0.0' },
+      trusted,
+    );
+    expect(downgrade).toMatchObject({
+      ok: true,
+      value: { ok: false, error: { code: 'ERR_DOWNGRADE' } },
+    });
+    const rolledBack = await table['updates:rollback']({ component: 'templates' }, trusted);
+    expect(rolledBack).toMatchObject({ ok: true, value: { ok: true, toVersion: '1.0.0' } });
   });
 });

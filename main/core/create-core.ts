@@ -4,18 +4,18 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { AppInfo, LogLine } from '../../preload/contract';
-import { AppError } from '../errors';
 import type { AppLogger } from '../util/logger';
 import { createDiagnosticsService } from './diagnostics-service';
 import { createEventHub } from './event-hub';
 import { defaultDownloadDir, defaultInstallRoot, statePaths } from './paths';
-import type { Core, JobService, SecurityService, ShellActions, UpdateService } from './services';
+import type { Core, JobService, SecurityService, ShellActions } from './services';
 import { createSettingsStore, defaultSettings } from './settings-service';
 import { connectionPatchFromSettings } from './net-settings';
 import { SecureClient } from '../net/secure-client';
 import { createSecurityService } from '../net/security-service';
 import { SecureDownloader } from '../download/secure-downloader';
 import { createJobManager, createSecureJobDownloader } from '../jobs';
+import { wireUpdates } from './update-wiring';
 
 /** Options for {@link createCore}. */
 export interface CreateCoreOptions {
@@ -28,14 +28,8 @@ export interface CreateCoreOptions {
   createLogger: (file: string, onLine: (line: LogLine) => void) => AppLogger;
   installRoot?: string;
   downloadDir?: string;
-}
-
-function unavailable<T extends object>(name: string): T {
-  return new Proxy({} as T, {
-    get: (_t, prop) => () => {
-      throw new AppError('ERR_INTERNAL', `${name}.${String(prop)} is not available in this build`);
-    },
-  });
+  /** The shipped production feed config (assets/feed/feed.json); null = none. */
+  feedConfigFile?: string | null;
 }
 
 /** Create the core: settings, logger, events and every service. */
@@ -77,7 +71,6 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     onWarning: (message, err) => logger.scope('jobs').warn(message, err ?? ''),
   });
   const jobs: JobService = jobManager;
-  const updates: UpdateService = unavailable('updates');
 
   const info: AppInfo = {
     name: 'LLMrecon Update Manager',
@@ -91,6 +84,20 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     logFile: paths.logFile,
     demoFeed: settings.get().feed.url === null,
   };
+  const updates = wireUpdates({
+    stateDir: opts.stateDir,
+    updatesDir: paths.updates,
+    feedConfigFile: opts.feedConfigFile ?? null,
+    settings,
+    client,
+    jobs: jobManager,
+    events,
+    logger: logger.scope('updates'),
+    onFeed: (feed) => {
+      info.demoFeed = feed.demo !== null;
+    },
+  });
+
   const diagnostics = createDiagnosticsService({
     logger,
     dir: paths.diagnostics,
@@ -112,6 +119,7 @@ export async function createCore(opts: CreateCoreOptions): Promise<Core> {
     shell: opts.shell,
     async close() {
       logger.info('core closing');
+      await updates.close();
       await jobManager.close();
       await client.close();
     },

@@ -45,6 +45,9 @@ export async function startHost(argv: string[], env: NodeJS.ProcessEnv = process
         // The page opens https links itself in host mode.
       },
     },
+    // dist/main/host.cjs → <app>/assets/feed/feed.json (the shipped production feed config).
+    feedConfigFile:
+      env.LLMRECON_FEED_CONFIG ?? join(__dirname, '..', '..', 'assets', 'feed', 'feed.json'),
     createLogger: (file, onLine) =>
       createAppLogger({ backend: log.create({ logId: 'host' }), file, onLine, console: false }),
   });

@@ -28,6 +28,16 @@ export function spkiPin(certPem: string): string {
   return 'sha256/' + createHash('sha256').update(spki).digest('base64');
 }
 
+const NAME_CONSTRAINTS_OID = '2.5.29.30';
+/**
+ * DER of NameConstraints { permittedSubtrees: [ dNSName "localhost", iPAddress 127.0.0.1/32 ] }
+ * (RFC 5280 §4.2.1.10). @peculiar/x509 has no class for it, so the bytes are spelled out.
+ */
+const LOOPBACK_NAME_CONSTRAINTS = new Uint8Array([
+  0x30, 0x1b, 0xa0, 0x19, 0x30, 0x0b, 0x82, 0x09, 0x6c, 0x6f, 0x63, 0x61, 0x6c, 0x68, 0x6f, 0x73,
+  0x74, 0x30, 0x0a, 0x87, 0x08, 0x7f, 0x00, 0x00, 0x01, 0xff, 0xff, 0xff, 0xff,
+]).buffer;
+
 /** Make a CA (10 years) and a loopback leaf (2 years) signed by it. */
 export async function createDemoPki(): Promise<DemoPki> {
   const crypto = webcrypto;
@@ -52,6 +62,9 @@ export async function createDemoPki(): Promise<DemoPki> {
         true,
       ),
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+      // The app trusts this CA, so it must never be able to vouch for anything but loopback:
+      // a critical nameConstraints extension limits it to localhost and 127.0.0.1/32.
+      new x509.Extension(NAME_CONSTRAINTS_OID, true, LOOPBACK_NAME_CONSTRAINTS),
     ],
   });
   const leafKeys = (await crypto.subtle.generateKey(alg, true, [

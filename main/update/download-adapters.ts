@@ -56,8 +56,13 @@ export function directDownload(transport: DownloadTransport): DownloadFn {
   };
 }
 
-/** A DownloadFn that queues a job and waits for it to finish. */
-export function jobDownload(jobs: JobService, events: EventHub): DownloadFn {
+/** A job service that can also tag a job with the component it belongs to. */
+export type ComponentJobService = JobService & {
+  setComponent?(id: string, component: string | null): Promise<JobSnapshot>;
+};
+
+/** A DownloadFn that queues a job (tagged with its component) and waits for it to finish. */
+export function jobDownload(jobs: ComponentJobService, events: EventHub): DownloadFn {
   return async (url, dest, expected, onProgress, context) => {
     const { expectedDigest } = digestOf(expected);
     const job = await jobs.add({
@@ -69,6 +74,8 @@ export function jobDownload(jobs: JobService, events: EventHub): DownloadFn {
       label: context?.label ?? `Update ${context?.componentKey ?? ''}`.trim(),
       priority: 10,
     });
+    if (context?.componentKey && jobs.setComponent)
+      await jobs.setComponent(job.id, context.componentKey);
     context?.onJob?.(job.id);
     await new Promise<void>((resolve, reject) => {
       let done = false;
