@@ -4,19 +4,12 @@
  */
 import * as electron from 'electron';
 import log from 'electron-log/main';
-import { defaultShellPaths, preReady, startShell } from './app-main';
+import { defaultShellPaths, preReady, startShell, type ShellHandle } from './app-main';
+import { focusWindow } from './window';
 
-let shell: Awaited<ReturnType<typeof startShell>> | null = null;
-const focus = () => {
-  const win = shell?.window();
-  if (win && !win.isDestroyed()) {
-    if (win.isMinimized()) win.restore();
-    win.show();
-    win.focus();
-  }
-};
+let shell: ShellHandle | null = null;
 
-if (preReady(electron, focus)) {
+if (preReady(electron, () => void focusWindow(shell?.window() ?? null))) {
   startShell(electron, defaultShellPaths(__dirname, electron.app, process.resourcesPath), log)
     .then((s) => {
       shell = s;
