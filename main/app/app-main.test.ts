@@ -92,12 +92,13 @@ const fake = await vi.hoisted(async () => {
 vi.mock('electron', () => fake);
 
 import * as electron from 'electron';
-import { preReady, startShell, type ShellHandle } from './app-main';
+import { defaultShellPaths, preReady, startShell, type ShellHandle } from './app-main';
 
 const paths = {
   preload: '/app/dist/preload/preload.cjs',
   rendererDir: '/app/dist/renderer',
   iconsDir: '/icons',
+  feedConfigFile: join(userData, 'no-feed.json'),
 };
 type Win = InstanceType<typeof fake.BrowserWindow>;
 
@@ -118,6 +119,45 @@ describe('app-main', () => {
       expect(preReady(electron, vi.fn())).toBe(false);
       expect(fake.app.quit).toHaveBeenCalled();
       expect(fake.app.enableSandbox).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('defaultShellPaths()', () => {
+    it('finds the bundles beside dist/main and, when packaged, icons and feed in resources', () => {
+      const packaged = defaultShellPaths(
+        '/opt/app/resources/app.asar/dist/main',
+        {
+          isPackaged: true,
+          getAppPath: () => '/opt/app/resources/app.asar',
+        },
+        '/opt/app/resources',
+        { LLMRECON_FEED_CONFIG: '/tmp/evil-feed.json' },
+      );
+      expect(packaged).toEqual({
+        preload: '/opt/app/resources/app.asar/dist/preload/preload.cjs',
+        rendererDir: '/opt/app/resources/app.asar/dist/renderer',
+        iconsDir: '/opt/app/resources/icons',
+        feedConfigFile: '/opt/app/resources/feed/feed.json',
+      });
+    });
+    it('uses the committed assets (and LLMRECON_FEED_CONFIG) in development', () => {
+      const dev = defaultShellPaths(
+        '/src/dist/main',
+        { isPackaged: false, getAppPath: () => '/src' },
+        '/e',
+        {},
+      );
+      expect(dev.iconsDir).toBe('/src/assets/icons/tray');
+      expect(dev.feedConfigFile).toBe('/src/assets/feed/feed.json');
+      const override = defaultShellPaths(
+        '/src/dist/main',
+        { isPackaged: false, getAppPath: () => '/src' },
+        '/e',
+        {
+          LLMRECON_FEED_CONFIG: '/tmp/feed.json',
+        },
+      );
+      expect(override.feedConfigFile).toBe('/tmp/feed.json');
     });
   });
 

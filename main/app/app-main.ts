@@ -50,6 +50,8 @@ export interface ShellPaths {
   rendererDir: string;
   /** Folder with tray.png / trayTemplate.png and the window icon. */
   iconsDir: string;
+  /** The shipped production feed config (assets/feed/feed.json → resources/feed). */
+  feedConfigFile: string;
 }
 
 /** The running shell, for tests and orderly shutdown. */
@@ -65,14 +67,19 @@ export function defaultShellPaths(
   mainDir: string,
   app: Pick<Electron.App, 'isPackaged' | 'getAppPath'>,
   resourcesPath: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): ShellPaths {
+  const root = app.getAppPath();
   return {
     preload: join(mainDir, '..', 'preload', 'preload.cjs'),
     rendererDir: join(mainDir, '..', 'renderer'),
     // Packaged: extraResources; development: the committed assets folder.
-    iconsDir: app.isPackaged
-      ? join(resourcesPath, 'icons')
-      : join(app.getAppPath(), 'assets', 'icons', 'tray'),
+    iconsDir: app.isPackaged ? join(resourcesPath, 'icons') : join(root, 'assets', 'icons', 'tray'),
+    // The feed config decides which keys the update feed must be signed with, so a packaged
+    // app only trusts its own copy; LLMRECON_FEED_CONFIG works in development only.
+    feedConfigFile: app.isPackaged
+      ? join(resourcesPath, 'feed', 'feed.json')
+      : (env.LLMRECON_FEED_CONFIG ?? join(root, 'assets', 'feed', 'feed.json')),
   };
 }
 
@@ -117,6 +124,7 @@ export async function startShell(
     version: app.getVersion(),
     electronVersion: process.versions.electron ?? null,
     shell: { revealPath: createRevealPath(shell), openExternal: createOpenExternal(shell) },
+    feedConfigFile: paths.feedConfigFile,
     createLogger: (file, onLine) =>
       (coreLogger = createElectronAppLogger(backend, file, onLine, devTools)),
   });
