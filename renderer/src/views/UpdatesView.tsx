@@ -17,7 +17,9 @@ function FeedPanel({ status, demo }: { status: UpdateStatus; demo: boolean }) {
     <div className="panel feed" data-feed-state={status.feed.state}>
       <div className="feed-line">
         <span className="feed-label">{status.feed.label}</span>
-        {(status.feed.demo || demo) && <span className="badge">Demo feed (local)</span>}
+        {(status.feed.demo || demo) && !/demo feed/i.test(status.feed.label) && (
+          <span className="badge">Demo feed (local)</span>
+        )}
         <span className="feed-url">{status.feed.url}</span>
       </div>
       <p
