@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import nodeLog from 'electron-log/node';
-import type { MainLogger } from 'electron-log';
 import { EVENT_IPC_CHANNEL, INVOKE_CHANNELS } from '../../preload/contract';
 
 const userData = mkdtempSync(join(tmpdir(), 'um-shell-'));
@@ -174,7 +173,7 @@ describe('app-main', () => {
 
     beforeAll(async () => {
       fake.app.getPath.mockReturnValue(userData);
-      const backend = nodeLog.create({ logId: 'shell-test' }) as unknown as MainLogger;
+      const backend = nodeLog.create({ logId: 'shell-test' });
       shell = await startShell(electron, paths, backend);
       win = fake.BrowserWindow.all.at(-1)!;
     });

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type * as Electron from 'electron';
-import type { MainLogger } from 'electron-log';
+import type { NodeLogger } from 'electron-log';
 import type { Core } from '../core/services';
 import { createCore } from '../core/create-core';
 import { attachElectronTransport } from '../ipc/electron-transport';
@@ -107,7 +107,7 @@ export function preReady(
 export async function startShell(
   electron: ElectronModule,
   paths: ShellPaths,
-  backend: MainLogger,
+  backend: NodeLogger,
 ): Promise<ShellHandle> {
   const { app, BrowserWindow, ipcMain, Menu, nativeImage, nativeTheme, Notification, shell } =
     electron;

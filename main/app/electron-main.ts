@@ -3,7 +3,8 @@
  * Everything happens in app-main.ts; this file only wires the real modules in.
  */
 import * as electron from 'electron';
-import log from 'electron-log/main';
+// The node flavour on purpose: see logging.ts (electron-log/main opens an unchecked IPC channel).
+import log from 'electron-log/node';
 import { defaultShellPaths, preReady, startShell, type ShellHandle } from './app-main';
 import { focusWindow } from './window';
 

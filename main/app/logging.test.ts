@@ -3,14 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { MainLogger } from 'electron-log';
 import type { LogLine } from '../../preload/contract';
 
-// electron-log/main imports electron and cannot load in plain Node; the node flavour has
-// the same create()/transports surface the shell uses.
-vi.mock('electron-log/main', async () => await import('electron-log/node'));
-
-import log from 'electron-log/main';
+import log from 'electron-log/node';
 import { createElectronAppLogger, forwardRendererLogs } from './logging';
 
 const dir = mkdtempSync(join(tmpdir(), 'um-log-'));
@@ -21,7 +16,7 @@ describe('logging', () => {
     it('writes a redacted log file through electron-log and reports each line', async () => {
       const file = join(dir, 'main.log');
       const lines: LogLine[] = [];
-      const logger = createElectronAppLogger(log as MainLogger, file, (l) => lines.push(l), false);
+      const logger = createElectronAppLogger(log, file, (l) => lines.push(l), false);
       logger.info('proxy http://alice:s3cret@proxy.example:3128 token=abc123');
       await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toContain('proxy.example'));
       const text = readFileSync(file, 'utf8');
@@ -36,7 +31,7 @@ describe('logging', () => {
     it("forwards the page's console messages with their level, redacted", () => {
       const file = join(dir, 'renderer.log');
       const lines: LogLine[] = [];
-      const logger = createElectronAppLogger(log as MainLogger, file, (l) => lines.push(l), false);
+      const logger = createElectronAppLogger(log, file, (l) => lines.push(l), false);
       const contents = new EventEmitter();
       forwardRendererLogs(contents as never, logger);
       contents.emit('console-message', {
