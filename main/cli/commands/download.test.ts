@@ -173,6 +173,18 @@ describe('download command', () => {
       expect(JSON.parse(c.out().trim()).code).toBe('ERR_SIZE_MISMATCH');
     });
 
+    it('applies deps.extraOptions to the downloader (regression: the bench and the verification matrix passed options that were dropped)', async () => {
+      server = await startFileServer(pki, randomBytes(10_000));
+      const c = captureIo();
+      // A 10-byte cap the flags cannot express: only extraOptions can make this fail.
+      const code = await runDownloadCommand([server.url, '-o', join(dir, 'f'), '--json'], c.io, {
+        ...deps,
+        extraOptions: { maxSize: 10 },
+      });
+      expect(code).toBe(1);
+      expect(JSON.parse(c.out().trim()).code).toBe('ERR_TOO_LARGE');
+    });
+
     it('exits 2 with a JSON error on bad arguments', async () => {
       const c = captureIo();
       expect(await runDownloadCommand(['--json', 'https://h/x'], c.io, deps)).toBe(2);

@@ -253,6 +253,7 @@ export async function runDownloadCommand(
       args.url,
       args.output,
       {
+        ...deps.extraOptions,
         ...downloadOptionsOf(args),
         observer: { onProgress: bar ? (p) => bar.update(p) : undefined },
       },
