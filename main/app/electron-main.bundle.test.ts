@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The real CJS bundle of the entry point, run in a child Node process whose `electron` is
@@ -93,14 +93,14 @@ describe('electron-main bundle', () => {
 
   beforeAll(async () => {
     const root = join(__dirname, '..', '..');
-    const common = {
+    const common: BuildOptions = {
       bundle: true,
       format: 'cjs',
       target: 'node20',
       logLevel: 'silent',
       external: ['electron', 'bufferutil', 'utf-8-validate'],
       define: { __APP_VERSION__: '"1.2.3"' },
-    } as const;
+    };
     await build({
       ...common,
       platform: 'node',
