@@ -57,7 +57,7 @@ check('format', bin('prettier'), [
   '--log-level',
   'warn',
 ]);
-check('typecheck', bin('tsc'), ['-b']);
+check('typecheck', process.execPath, [join(root, 'scripts/typecheck.mjs')]);
 const built = check('build', process.execPath, [join(root, 'scripts/build.mjs'), '--quiet']);
 
 const vitestJson = join(tmp, 'vitest.json');
