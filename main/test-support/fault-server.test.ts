@@ -42,26 +42,22 @@ function raw(
       out = { ...out, data: Buffer.concat(chunks), error: out.error ?? error };
       resolve(out);
     };
-    const req = https.request(
-      url,
-      { ca: pki.root.cert, agent: false, headers, ...opts },
-      (res) => {
-        out.status = res.statusCode ?? 0;
-        out.headers = res.headers;
-        out.protocol = (res.socket as TLSSocket).getProtocol?.() ?? null;
-        res.on('data', (c: Buffer) => {
-          chunks.push(c);
-          // Endless bodies: stop after a few MiB.
-          if (chunks.reduce((s, b) => s + b.length, 0) > 2 * 1024 * 1024) {
-            req.destroy();
-            done('cut');
-          }
-        });
-        res.on('end', () => done(null));
-        res.on('aborted', () => done('aborted'));
-        res.on('error', (e) => done(e.message));
-      },
-    );
+    const req = https.request(url, { ca: pki.root.cert, agent: false, headers, ...opts }, (res) => {
+      out.status = res.statusCode ?? 0;
+      out.headers = res.headers;
+      out.protocol = (res.socket as TLSSocket).getProtocol?.() ?? null;
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        // Endless bodies: stop after a few MiB.
+        if (chunks.reduce((s, b) => s + b.length, 0) > 2 * 1024 * 1024) {
+          req.destroy();
+          done('cut');
+        }
+      });
+      res.on('end', () => done(null));
+      res.on('aborted', () => done('aborted'));
+      res.on('error', (e) => done(e.message));
+    });
     req.setTimeout(idleMs, () => {
       req.destroy();
       done('idle');
@@ -78,11 +74,17 @@ describe('fault-server', () => {
       expect(all.status).toBe(200);
       expect(all.data.equals(body)).toBe(true);
       expect(all.protocol).toBe('TLSv1.3');
-      const part = await raw(server.urlFor('ok', 'a'), { range: 'bytes=10-19', 'if-range': '"v1"' });
+      const part = await raw(server.urlFor('ok', 'a'), {
+        range: 'bytes=10-19',
+        'if-range': '"v1"',
+      });
       expect(part.status).toBe(206);
       expect(part.headers['content-range']).toBe(`bytes 10-19/${body.length}`);
       expect(part.data.equals(body.subarray(10, 20))).toBe(true);
-      const stale = await raw(server.urlFor('ok', 'a'), { range: 'bytes=10-19', 'if-range': '"v0"' });
+      const stale = await raw(server.urlFor('ok', 'a'), {
+        range: 'bytes=10-19',
+        'if-range': '"v0"',
+      });
       expect(stale.status).toBe(200);
     });
 
@@ -125,7 +127,9 @@ describe('fault-server', () => {
     });
 
     it('answers 200 to a range request for ignore-range, and a shifted Content-Range for wrong-content-range', async () => {
-      expect((await raw(server.urlFor('ignore-range', 'g'), { range: 'bytes=5-9' })).status).toBe(200);
+      expect((await raw(server.urlFor('ignore-range', 'g'), { range: 'bytes=5-9' })).status).toBe(
+        200,
+      );
       const w = await raw(server.urlFor('wrong-content-range', 'g'), { range: 'bytes=5-9' });
       expect(w.status).toBe(206);
       expect(w.headers['content-range']).toBe(`bytes 6-10/${body.length + 1}`);
@@ -151,7 +155,9 @@ describe('fault-server', () => {
       expect((await raw(server.urlFor('redirect-loop', 'j'))).headers.location).toBe(
         '/s/redirect-loop/j',
       );
-      expect((await raw(server.urlFor('redirect-http', 'j'))).headers.location).toMatch(/^http:\/\//);
+      expect((await raw(server.urlFor('redirect-http', 'j'))).headers.location).toMatch(
+        /^http:\/\//,
+      );
       expect((await raw(server.urlFor('redirect-unpinned', 'j'))).headers.location).toMatch(
         /^https:\/\/localhost:\d+\/s\/ok\/j$/,
       );
@@ -186,12 +192,16 @@ describe('fault-server', () => {
 
     it('presents a valid chain with a key other than the genuine one on mitm-key', async () => {
       let pinSeen = '';
-      const r = await raw(server.tlsUrl('mitm-key', 'x'), {}, {
-        checkServerIdentity: (_host, cert) => {
-          pinSeen = cert.pubkey?.toString('base64') ?? '';
-          return undefined;
+      const r = await raw(
+        server.tlsUrl('mitm-key', 'x'),
+        {},
+        {
+          checkServerIdentity: (_host, cert) => {
+            pinSeen = cert.pubkey?.toString('base64') ?? '';
+            return undefined;
+          },
         },
-      });
+      );
       expect(r.status).toBe(200);
       expect(pinSeen).not.toBe('');
       expect(server.genuinePin).toBe(pki.leaf.pin);

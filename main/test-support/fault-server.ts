@@ -115,7 +115,10 @@ const LAST_MODIFIED = 'Mon, 01 Jan 2024 00:00:00 GMT';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | null {
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null {
   const m = header ? /^bytes=(\d+)-(\d*)$/.exec(header) : null;
   if (!m) return null;
   const start = Number(m[1]);
@@ -175,7 +178,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     if (s !== 'etag-change') headers['last-modified'] = LAST_MODIFIED;
     let range = s === 'ignore-range' ? null : parseRange(req.headers.range, data.length);
     const ifRange = req.headers['if-range'];
-    if (range && ifRange !== undefined && ifRange !== etag && ifRange !== LAST_MODIFIED) range = null;
+    if (range && ifRange !== undefined && ifRange !== etag && ifRange !== LAST_MODIFIED)
+      range = null;
     const slice = range ? data.subarray(range.start, range.end + 1) : data;
     if (range) {
       rec.status = 206;
@@ -183,7 +187,11 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         s === 'wrong-content-range'
           ? `bytes ${range.start + 1}-${range.end + 1}/${data.length + 1}`
           : `bytes ${range.start}-${range.end}/${data.length}`;
-      res.writeHead(206, { ...headers, 'content-range': cr, 'content-length': String(slice.length) });
+      res.writeHead(206, {
+        ...headers,
+        'content-range': cr,
+        'content-length': String(slice.length),
+      });
     } else {
       rec.status = 200;
       res.writeHead(200, { ...headers, 'content-length': String(slice.length) });
@@ -204,7 +212,13 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     }
     if (s === 'short-body') {
       // Content-Length promises every byte; the connection closes 1 KiB short, every time.
-      await writeSlices(res, slice.subarray(0, Math.max(0, slice.length - shortBy)), rec, 64 * 1024, 0);
+      await writeSlices(
+        res,
+        slice.subarray(0, Math.max(0, slice.length - shortBy)),
+        rec,
+        64 * 1024,
+        0,
+      );
       await sleep(20);
       res.socket?.destroy();
       return;
@@ -329,7 +343,10 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         port = await listen({ ...genuine, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }, scenario);
         break;
       case 'expired':
-        port = await listen(withChain(pki.issueLeaf('expired', { startDays: -60, days: 30 })), scenario);
+        port = await listen(
+          withChain(pki.issueLeaf('expired', { startDays: -60, days: 30 })),
+          scenario,
+        );
         break;
       case 'untrusted': {
         const other = pki.createCa('Untrusted');
@@ -338,7 +355,10 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         break;
       }
       case 'wrong-host':
-        port = await listen(withChain(pki.issueLeaf('wrong-host', { hosts: ['other.example'] })), scenario);
+        port = await listen(
+          withChain(pki.issueLeaf('wrong-host', { hosts: ['other.example'] })),
+          scenario,
+        );
         break;
       case 'mitm-key':
         // A certificate the client's CA store accepts, but a key the client never pinned: an
@@ -357,7 +377,8 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
         port = await listen(genuine, scenario, (server) =>
           server.on(
             'OCSPRequest',
-            (_c: Buffer, _i: Buffer, cb: (e: Error | null, r?: Buffer) => void) => cb(null, revoked),
+            (_c: Buffer, _i: Buffer, cb: (e: Error | null, r?: Buffer) => void) =>
+              cb(null, revoked),
           ),
         );
         break;
