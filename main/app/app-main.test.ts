@@ -267,17 +267,22 @@ describe('app-main', () => {
 
     it('forwards core events to the window on the event channel', async () => {
       shell.core.events.emit('app:notice', { level: 'info', code: null, message: 'hello', at: 1 });
-      await vi.waitFor(() => {
-        const sent = win.webContents.send.mock.calls as [
-          string,
-          { event: string; payload: { message?: string } }[],
-        ][];
-        const events = sent.filter(([c]) => c === EVENT_IPC_CHANNEL).flatMap(([, batch]) => batch);
-        expect(events).toContainEqual({
-          event: 'app:notice',
-          payload: expect.objectContaining({ message: 'hello' }),
-        });
-      });
+      await vi.waitFor(
+        () => {
+          const sent = win.webContents.send.mock.calls as [
+            string,
+            { event: string; payload: { message?: string } }[],
+          ][];
+          const events = sent
+            .filter(([c]) => c === EVENT_IPC_CHANNEL)
+            .flatMap(([, batch]) => batch);
+          expect(events).toContainEqual({
+            event: 'app:notice',
+            payload: expect.objectContaining({ message: 'hello' }),
+          });
+        },
+        { timeout: 10_000 },
+      );
     });
 
     it('installs the application menu and the tray', () => {
@@ -290,7 +295,7 @@ describe('app-main', () => {
       fake.app.quit.mockClear();
       fake.app.emit('before-quit', event);
       expect(event.preventDefault).toHaveBeenCalled();
-      await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled());
+      await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled(), { timeout: 20_000 });
       expect(fake.handlers.size).toBe(0);
     });
   });

@@ -18,7 +18,9 @@ describe('logging', () => {
       const lines: LogLine[] = [];
       const logger = createElectronAppLogger(log, file, (l) => lines.push(l), false);
       logger.info('proxy http://alice:s3cret@proxy.example:3128 token=abc123');
-      await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toContain('proxy.example'));
+      await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toContain('proxy.example'), {
+        timeout: 10_000,
+      });
       const text = readFileSync(file, 'utf8');
       expect(text).not.toContain('s3cret');
       expect(text).not.toContain('abc123');
