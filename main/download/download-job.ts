@@ -60,6 +60,8 @@ export interface DownloadTransport {
 interface LiveSegment {
   start: number;
   end: number;
+  /** End (exclusive) of the last range requested; bytes below it are on their way. */
+  requested: number;
   received: number;
   written: number;
   busy: boolean;
@@ -114,6 +116,8 @@ export class DownloadJob {
   private rangeOk = false;
   private resumable = false;
   private requestUrl: string;
+  /** End (exclusive) of the first response's bytes. */
+  private initialEnd = 0;
   private transferred = 0;
   private resumed = false;
   private round = new AbortController();
@@ -125,6 +129,7 @@ export class DownloadJob {
   private checkpointedBytes = 0;
   private phase: DownloadPhase | null = null;
   private readonly streamingHash: boolean;
+  private lastByteAt = performance.now();
 
   constructor(
     private readonly client: DownloadTransport,
@@ -153,6 +158,7 @@ export class DownloadJob {
   /** Run to a verified, promoted file or throw a coded error. */
   async run(): Promise<DownloadResult> {
     const onAbort = (): void => this.round.abort(this.signal?.reason);
+    let stallTimer: NodeJS.Timeout | null = null;
     this.signal?.addEventListener('abort', onAbort);
     try {
       if (this.signal?.aborted) throw new DownloadAbortedError();
@@ -161,6 +167,7 @@ export class DownloadJob {
       });
       this.setPhase('connecting');
       this.meter.start();
+      stallTimer = this.startStallWatch();
       for (let restarts = 0; ; restarts++) {
         try {
           const initial = await this.prepare(restarts > 0);
@@ -180,6 +187,7 @@ export class DownloadJob {
     } catch (err) {
       throw await this.fail(err);
     } finally {
+      if (stallTimer) clearInterval(stallTimer);
       this.signal?.removeEventListener('abort', onAbort);
       this.meter.final();
       await this.part?.close();
@@ -201,7 +209,14 @@ export class DownloadJob {
     this.part = await PartFile.open(this.partPath, true);
     if (this.total !== null) await this.part.preallocate(this.total);
     this.segments = [
-      { start: 0, end: this.total ?? Infinity, received: 0, written: 0, busy: false },
+      {
+        start: 0,
+        end: this.total ?? Infinity,
+        requested: this.initialEnd,
+        received: 0,
+        written: 0,
+        busy: false,
+      },
     ];
     this.writtenBytes = 0;
     this.checkpointedBytes = 0;
@@ -232,6 +247,7 @@ export class DownloadJob {
     // Only checkpointed bytes are trusted; anything written after the last checkpoint is fetched again.
     this.segments = state.segments.map((s) => ({
       ...s,
+      requested: s.start + s.done,
       received: s.done,
       written: s.done,
       busy: false,
@@ -248,7 +264,10 @@ export class DownloadJob {
   }
 
   private async firstRequest(): Promise<SecureResponse> {
-    let response = await this.send(this.url, { range: 'bytes=0-' });
+    // A bounded first range: it tells the size (Content-Range) and range support, and no
+    // response ever has to be cut off later (cut responses waste what is in flight).
+    const chunk = this.options.requestChunkBytes;
+    let response = await this.send(this.url, { range: `bytes=0-${chunk - 1}` });
     if (response.status === 416) {
       // Some servers refuse `bytes=0-` for an empty file; ask once more without a range.
       response.body.destroy();
@@ -258,7 +277,9 @@ export class DownloadJob {
     this.validator = validatorOf(response.headers);
     if (response.status === 206) {
       try {
-        this.total = checkContentRange(response.headers, { start: 0, end: null }, null).total;
+        const range = checkContentRange(response.headers, { start: 0, end: chunk - 1 }, null);
+        this.total = range.total;
+        this.initialEnd = range.end + 1;
       } catch (err) {
         response.body.destroy();
         throw err;
@@ -266,6 +287,7 @@ export class DownloadJob {
       this.rangeOk = true;
     } else if (response.status === 200) {
       this.total = parseContentLength(response.headers);
+      this.initialEnd = this.total ?? Infinity;
       this.rangeOk = false;
     } else {
       response.body.destroy();
@@ -276,6 +298,21 @@ export class DownloadJob {
       this.rangeOk &&
       this.total !== null &&
       (ifRangeValue(this.validator) !== null || this.expected !== null);
+    if (this.rangeOk && !this.resumable && this.initialEnd < (this.total ?? 0)) {
+      // Without a validator (or digest) further ranges could splice two versions: take the
+      // whole body in one plain GET instead.
+      response.body.destroy();
+      const whole = await this.send(this.url, {});
+      if (whole.status !== 200) {
+        whole.body.destroy();
+        throw new DownloadHttpError(whole.status, this.url);
+      }
+      this.validator = validatorOf(whole.headers);
+      this.total = parseContentLength(whole.headers);
+      this.initialEnd = this.total ?? Infinity;
+      this.rangeOk = false;
+      return whole;
+    }
     return response;
   }
 
@@ -333,6 +370,7 @@ export class DownloadJob {
   // ---------------------------------------------------------------------------
 
   private async runWorkers(initial: SecureResponse | null): Promise<void> {
+    this.lastByteAt = performance.now();
     this.setPhase('downloading');
     if (this.streamingHash) this.hasher?.kick();
     const count = this.resumable ? this.options.connections : 1;
@@ -366,7 +404,7 @@ export class DownloadJob {
       const spans: SegmentSpan[] = this.segments.map((s) => ({
         start: s.start,
         end: s.end,
-        done: s.received,
+        done: s.busy ? Math.max(s.received, s.requested - s.start) : s.received,
       }));
       const busy = new Set<number>();
       this.segments.forEach((s, i) => s.busy && busy.add(i));
@@ -376,9 +414,17 @@ export class DownloadJob {
       if (pick.kind === 'resume') {
         segment = this.segments[pick.index];
       } else {
-        // Dynamic split: the owner stops at `at` (it checks `end` on every chunk), we take the rest.
+        // Dynamic split of the part nobody has asked for yet: the owner's request in flight ends
+        // at or before `at`, so no response is cut and no byte is fetched twice.
         const owner = this.segments[pick.index];
-        segment = { start: pick.at, end: owner.end, received: 0, written: 0, busy: false };
+        segment = {
+          start: pick.at,
+          end: owner.end,
+          requested: pick.at,
+          received: 0,
+          written: 0,
+          busy: false,
+        };
         owner.end = pick.at;
         this.segments.splice(pick.index + 1, 0, segment);
       }
@@ -394,20 +440,25 @@ export class DownloadJob {
   /** Fetch one segment to its (possibly shrinking) end, retrying on its own from where it got. */
   private async fetchSegment(segment: LiveSegment, initial: SecureResponse | null): Promise<void> {
     let response = initial;
-    // Where the current response's bytes end (exclusive): the whole file for the first one.
-    let responseEnd = this.total ?? Infinity;
+    // Where the current response's bytes end (exclusive).
+    let responseEnd = initial ? this.initialEnd : segment.start + segment.received;
     let attempt = 0;
     let progressMark = segment.received;
     while (segment.start + segment.received < segment.end) {
       if (this.round.signal.aborted) throw this.round.signal.reason ?? new DownloadAbortedError();
       try {
         if (!response) {
-          // The range is fixed when the request is sent; a split may shrink `end` meanwhile.
-          responseEnd = segment.end;
-          response = await this.requestRange(segment);
+          // Ask for the next bounded chunk; a split may shrink `end` but never below it.
+          const from = segment.start + segment.received;
+          responseEnd = Math.min(segment.end, from + this.options.requestChunkBytes);
+          segment.requested = responseEnd;
+          response = await this.requestRange(segment, from, responseEnd);
         }
         await this.pump(segment, response, responseEnd);
         response = null;
+        if (segment.start + segment.received >= responseEnd && responseEnd < segment.end) {
+          continue; // this chunk is complete; request the next one
+        }
         if (segment.end === Infinity) {
           // Unknown length (no Content-Length, no ranges): the end of the stream is the end.
           segment.end = segment.start + segment.received;
@@ -462,9 +513,12 @@ export class DownloadJob {
   }
 
   /** Ask for the rest of a segment with If-Range, and accept only the exact range of the same version. */
-  private async requestRange(segment: LiveSegment): Promise<SecureResponse> {
-    const from = segment.start + segment.received;
-    const to = segment.end - 1;
+  private async requestRange(
+    segment: LiveSegment,
+    from: number,
+    end: number,
+  ): Promise<SecureResponse> {
+    const to = end - 1;
     const headers: Record<string, string> = { range: `bytes=${from}-${to}` };
     const validator = ifRangeValue(this.validator);
     if (validator !== null) headers['if-range'] = validator;
@@ -531,7 +585,8 @@ export class DownloadJob {
       const onData = (chunk: Buffer): void => {
         if (settled) return;
         let data = chunk;
-        const room = segment.end - segment.start - segment.received;
+        const limit = Math.min(segment.end, responseEnd);
+        const room = limit - segment.start - segment.received;
         if (data.length > room) data = data.subarray(0, room);
         if (segment.end === Infinity && segment.received + data.length > cap) {
           // Endless-data attack: cut the connection at the cap and keep nothing.
@@ -544,12 +599,15 @@ export class DownloadJob {
         }
         segment.received += data.length;
         this.transferred += data.length;
+        this.lastByteAt = performance.now();
+        if (this.phase === 'stalled') this.setPhase('downloading');
         this.meter.add(data.length);
         const wait = writer.push(data);
-        if (segment.start + segment.received >= segment.end) {
+        if (segment.start + segment.received >= limit) {
           // The response ends here too: let it end, so its socket returns to the keep-alive pool.
-          if (segment.end === responseEnd) return;
-          // A split moved our end before the response's: cut this response off.
+          if (limit === responseEnd) return;
+          // The segment ends before the response does (cannot happen with bounded requests,
+          // kept as a guard): cut this response off.
           done(null);
           return;
         }
@@ -758,6 +816,23 @@ export class DownloadJob {
       // Observers cannot break the download.
     }
     if (phase === 'retrying') this.checkpoint().catch(() => undefined);
+  }
+
+  /** Report 'stalled' while no byte has arrived for `stallAfterMs` (back to 'downloading' on the next one). */
+  private startStallWatch(): NodeJS.Timeout | null {
+    const after = this.options.stallAfterMs;
+    if (after <= 0) return null;
+    const timer = setInterval(
+      () => {
+        const quiet = performance.now() - this.lastByteAt;
+        if (this.phase === 'downloading' && quiet >= after) {
+          this.setPhase('stalled', { stalledSince: Date.now() - Math.round(quiet) });
+        }
+      },
+      Math.max(10, Math.min(1000, Math.floor(after / 4))),
+    );
+    timer.unref();
+    return timer;
   }
 
   private segmentProgress(): SegmentProgress[] {

@@ -39,6 +39,14 @@ export interface SecureDownloadOptions {
    * re-reading the part file); 'final-pass' reads the whole part file once after the last byte.
    */
   hashStrategy: 'streaming' | 'final-pass';
+  /** Report the 'stalled' phase after this many ms without a byte (0 = never). */
+  stallAfterMs: number;
+  /**
+   * Largest range one request asks for. Bounded requests let a free connection take half of
+   * the work nobody has requested yet without cutting a response off, and bound what is in
+   * flight (socket buffers) when the process is killed, so a resume re-fetches little.
+   */
+  requestChunkBytes: number;
   /** Response stream buffer (1 MiB keeps syscalls and hash calls large). */
   highWaterMark: number;
   /** Bytes gathered before one positional writev (1 MiB: few syscalls, little unsaved data). */
@@ -74,6 +82,8 @@ export function defaultSecureDownloadOptions(): SecureDownloadOptions {
     retryInitialDelayMs: 250,
     retryMaxDelayMs: 10_000,
     hashStrategy: 'streaming',
+    stallAfterMs: 15_000,
+    requestChunkBytes: 8 * 1024 * 1024,
     highWaterMark: 1024 * 1024,
     writeBatchBytes: 1024 * 1024,
     pins: [],
@@ -109,6 +119,8 @@ export function resolveDownloadOptions(
   if (!(options.checkpointFraction > 0 && options.checkpointFraction <= 1)) {
     throw new InvalidArgumentError('checkpointFraction must be in (0, 1].');
   }
+  intIn('requestChunkBytes', options.requestChunkBytes, 1, Number.MAX_SAFE_INTEGER);
+  intIn('stallAfterMs', options.stallAfterMs, 0, 3_600_000);
   intIn('segmentAttempts', options.segmentAttempts, 1, 100);
   intIn('highWaterMark', options.highWaterMark, 1024, 64 * 1024 * 1024);
   intIn('writeBatchBytes', options.writeBatchBytes, 1, 256 * 1024 * 1024);
