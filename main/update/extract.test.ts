@@ -140,6 +140,35 @@ describe('extract', () => {
         code: 'ERR_ARCHIVE_INVALID',
       });
     });
+    it('fails a tar.gz cut off inside an entry with ERR_ARCHIVE_INVALID instead of hanging (regression: fuzz-archives found the hang)', async () => {
+      const { gzipSync } = await import('node:zlib');
+      const { rawTar } = await import('./test-archives');
+      // Incompressible data, so a cut in the gzip stream lands inside the entry's bytes.
+      const { createHash } = await import('node:crypto');
+      const noise = Buffer.concat(
+        Array.from({ length: 40 }, (_, i) => createHash('sha256').update(String(i)).digest()),
+      );
+      const tar = rawTar([{ name: 'a/b', data: noise }]);
+      const gz = gzipSync(tar);
+      // Truncated gzip (the stream errors mid-entry) and a whole gzip of a truncated tar.
+      for (const [name, data] of [
+        ['cut.tar.gz', gz.subarray(0, 700)],
+        ['short.tar.gz', gzipSync(tar.subarray(0, 512 + 300))],
+      ] as const) {
+        const file = join(dir, name);
+        await writeFile(file, data);
+        const target = await mkdtemp(join(dir, 'stage-'));
+        const hang = new Promise((r) => setTimeout(() => r('hung'), 10_000).unref());
+        const result = await Promise.race([
+          extractArchive(file, target, 'tar.gz').then(
+            () => 'extracted',
+            (e: { code?: string }) => e.code,
+          ),
+          hang,
+        ]);
+        expect(result).toBe('ERR_ARCHIVE_INVALID');
+      }
+    });
   });
 
   describe('extractArchive() zip', () => {

@@ -262,6 +262,18 @@ async function extractTarGz(
     },
   });
   const queue: ReadEntry[] = [];
+  // The entry being written. A stream that breaks mid-entry (truncated gzip, corrupt tar)
+  // never ends that entry, so its writer would wait forever: fail it explicitly.
+  let active: ReadEntry | null = null;
+  const failActive = (err: unknown): void => {
+    // Only an entry still owed bytes (`remain`) is stuck; one whose bytes all arrived is
+    // merely being consumed and must be left alone.
+    if (active && active.remain > 0 && !active.emittedEnd && !active.destroyed) {
+      // Keep a listener: a late second 'error' must not become an uncaught exception.
+      active.on('error', () => undefined);
+      active.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
   let failure: unknown = null;
   let wake: (() => void) | null = null;
   let ended = false;
@@ -277,6 +289,7 @@ async function extractTarGz(
       'ERR_ARCHIVE_INVALID',
       `the archive is damaged: ${String(message)}`,
     );
+    failActive(failure);
     wake?.();
   };
   parser.on('warn', warn);
@@ -289,11 +302,13 @@ async function extractTarGz(
   ).then(
     () => {
       ended = true;
+      failActive(new ArchiveError('ERR_ARCHIVE_INVALID', 'the archive ends inside an entry'));
       wake?.();
     },
     (err: unknown) => {
       failure ??= err;
       ended = true;
+      failActive(failure);
       wake?.();
     },
   );
@@ -308,10 +323,18 @@ async function extractTarGz(
         continue;
       }
       try {
+        active = entry;
+        // Stream already over with this entry short of bytes: fail it now.
+        if (ended)
+          failActive(
+            failure ?? new ArchiveError('ERR_ARCHIVE_INVALID', 'the archive ends inside an entry'),
+          );
         await handleTarEntry(entry, writer);
       } catch (err) {
         entry.resume();
         throw err;
+      } finally {
+        active = null;
       }
     }
   } catch (err) {
