@@ -208,6 +208,25 @@ describe('extract', () => {
       expect(existsSync(join(stage, 'bomb'))).toBe(false);
     });
 
+    it('refuses an unsafe entry that also lies about its size without an uncaught stream error (regression: fuzz-archives crashed here)', async () => {
+      const buf = Buffer.from(
+        await makeZip([{ name: 'ab/x', data: Buffer.alloc(500, 1) }], { 'ab/x': '../x' }),
+      );
+      // Shrink the central directory's uncompressed size (offset 24 of each 0x02014b50 record).
+      const cd = buf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+      buf.writeUInt32LE(10, cd + 24);
+      const uncaught: unknown[] = [];
+      const onUncaught = (err: unknown): void => void uncaught.push(err);
+      process.on('uncaughtException', onUncaught);
+      try {
+        await expect(zip(buf)).rejects.toMatchObject({ code: 'ERR_ARCHIVE_UNSAFE' });
+        await new Promise((r) => setTimeout(r, 200));
+      } finally {
+        process.off('uncaughtException', onUncaught);
+      }
+      expect(uncaught).toEqual([]);
+    });
+
     it('refuses an entry whose data inflates past its declared size', async () => {
       const buf = await makeZip([{ name: 'x', data: Buffer.alloc(5000) }]);
       // Patch the central directory's uncompressed size (5000 -> 100).

@@ -433,7 +433,20 @@ async function handleZipEntry(
   if (type !== 0 && type !== S_IFREG) throw unsafe(`entry ${name} is a device or special file`);
   // Check the declared size before inflating anything.
   const stream = await openZipStream(zip, entry, name, writer);
-  return writer.file(name, entry.uncompressedSize, madeByUnix ? unixMode : undefined, stream);
+  // yauzl inflates ahead of any reader. If the writer refuses the entry before reading it
+  // (unsafe name, duplicate), a size lie still surfaces as an 'error' on this stream, and
+  // with nobody listening that would be an uncaught exception in the main process.
+  stream.on('error', () => undefined);
+  try {
+    return await writer.file(
+      name,
+      entry.uncompressedSize,
+      madeByUnix ? unixMode : undefined,
+      stream,
+    );
+  } finally {
+    stream.destroy();
+  }
 }
 
 async function openZipStream(
