@@ -59,7 +59,9 @@ function outcome<T>(
     return { ok: true, value: fn() };
   } catch (err) {
     if (!(err instanceof AppError)) {
-      throw new Error(`${name}(${JSON.stringify(input)}) threw a non-AppError: ${String(err)}`);
+      throw new Error(`${name}(${JSON.stringify(input)}) threw a non-AppError: ${String(err)}`, {
+        cause: err,
+      });
     }
     expect(codes, `${name}(${JSON.stringify(input)})`).toContain(err.code);
     return { ok: false, code: err.code };
@@ -122,12 +124,9 @@ describe('fuzz: parsers', () => {
       let valid = 0;
       for (const input of inputs('hashes', seeds, N)) {
         const algo = pick(rng, [undefined, 'sha256', 'sha512'] as const);
-        const r = outcome(
-          'parseExpectedDigest',
-          input,
-          () => parseExpectedDigest(input, algo),
-          ['ERR_INVALID_HASH'],
-        );
+        const r = outcome('parseExpectedDigest', input, () => parseExpectedDigest(input, algo), [
+          'ERR_INVALID_HASH',
+        ]);
         if (!r.ok) continue;
         valid++;
         expect(['sha256', 'sha512']).toContain(r.value.algorithm);
