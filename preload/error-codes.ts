@@ -105,7 +105,8 @@ export const ERROR_CODES = {
   },
   ERR_CLIENT_CERT_REJECTED: {
     title: 'Client certificate rejected',
-    action: 'The server did not accept the client certificate (for example, it does not trust its CA). Check which certificate this host expects.',
+    action:
+      'The server did not accept the client certificate (for example, it does not trust its CA). Check which certificate this host expects.',
   },
   ERR_PROXY_AUTH: {
     title: 'Proxy authentication failed',
