@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultInstallRoot, defaultStateDir } from '../core/paths';
-import { InvalidArgumentError } from '../errors';
+import { InvalidArgumentError, toErrorPayload } from '../errors';
 import { SecureClient } from '../net/secure-client';
 import { parseNetFlags } from '../cli/net-flags';
 import { directDownload } from './download-adapters';
@@ -39,6 +39,36 @@ const VALUE_FLAGS = new Set([
   '--version',
 ]);
 const BOOL_FLAGS = new Set(['--json', '--allow-downgrade', '--help', '-h']);
+
+/** The streams an update command writes to. */
+export interface UpdateCliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Parse a command's argv, or answer it: prints usage for --help (exit 0) or the coded error
+ * plus usage for bad flags (exit 2). Returns the parsed args when the command should run.
+ */
+export function parseUpdateArgsOrExit(
+  argv: string[],
+  usage: string,
+  io: UpdateCliIo,
+): ReturnType<typeof parseUpdateArgs> | number {
+  let args;
+  try {
+    args = parseUpdateArgs(argv);
+  } catch (err) {
+    const e = toErrorPayload(err);
+    io.stderr.write(`error ${e.code}: ${e.message}\n${usage}\n`);
+    return 2;
+  }
+  if (args.flags['--help'] || args.flags['-h']) {
+    io.stdout.write(usage + '\n');
+    return 0;
+  }
+  return args;
+}
 
 /** Split argv into flags and positionals; throws ERR_INVALID_ARGUMENT on unknown flags. */
 export function parseUpdateArgs(

@@ -3,7 +3,11 @@
  * installed and available versions. Exit 0 only when the feed verified.
  */
 import { toErrorPayload } from '../../errors';
-import { openCliUpdateService, parseUpdateArgs, UPDATE_FLAGS_HELP } from '../../update/cli-support';
+import {
+  openCliUpdateService,
+  parseUpdateArgsOrExit,
+  UPDATE_FLAGS_HELP,
+} from '../../update/cli-support';
 import type { UpdateStatus } from '../../../preload/contract';
 
 const USAGE = `Usage: check [--feed URL --root root.json] [--json]
@@ -37,18 +41,8 @@ export async function runCheckCommand(
   argv: string[],
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
-  let args;
-  try {
-    args = parseUpdateArgs(argv);
-  } catch (err) {
-    const e = toErrorPayload(err);
-    io.stderr.write(`error ${e.code}: ${e.message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.flags['--help'] || args.flags['-h']) {
-    io.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const args = parseUpdateArgsOrExit(argv, USAGE, io);
+  if (typeof args === 'number') return args;
   if (args.positional.length) {
     io.stderr.write(
       `error ERR_INVALID_ARGUMENT: unexpected argument ${args.positional[0]}\n${USAGE}\n`,

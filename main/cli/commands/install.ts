@@ -3,7 +3,11 @@
  * extract, validate and swap in a component (core, templates, module:<id>) or all updates.
  */
 import { toErrorPayload } from '../../errors';
-import { openCliUpdateService, parseUpdateArgs, UPDATE_FLAGS_HELP } from '../../update/cli-support';
+import {
+  openCliUpdateService,
+  parseUpdateArgsOrExit,
+  UPDATE_FLAGS_HELP,
+} from '../../update/cli-support';
 import type { InstallResult } from '../../../preload/contract';
 
 const USAGE = `Usage: install <core|templates|module:<id>|all> [--version V] [--allow-downgrade] [--json]
@@ -33,18 +37,8 @@ export async function runInstallCommand(
   argv: string[],
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
-  let args;
-  try {
-    args = parseUpdateArgs(argv);
-  } catch (err) {
-    const e = toErrorPayload(err);
-    io.stderr.write(`error ${e.code}: ${e.message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.flags['--help'] || args.flags['-h']) {
-    io.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const args = parseUpdateArgsOrExit(argv, USAGE, io);
+  if (typeof args === 'number') return args;
   const [component, ...extra] = args.positional;
   if (
     !component ||

@@ -1,6 +1,10 @@
 /** `rollback <component> [--json]`: restore the newest backup of a component. */
 import { toErrorPayload } from '../../errors';
-import { openCliUpdateService, parseUpdateArgs, UPDATE_FLAGS_HELP } from '../../update/cli-support';
+import {
+  openCliUpdateService,
+  parseUpdateArgsOrExit,
+  UPDATE_FLAGS_HELP,
+} from '../../update/cli-support';
 import { formatResults } from './install';
 
 const USAGE = `Usage: rollback <core|templates|module:<id>> [--json]
@@ -13,18 +17,8 @@ export async function runRollbackCommand(
   argv: string[],
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
 ): Promise<number> {
-  let args;
-  try {
-    args = parseUpdateArgs(argv);
-  } catch (err) {
-    const e = toErrorPayload(err);
-    io.stderr.write(`error ${e.code}: ${e.message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (args.flags['--help'] || args.flags['-h']) {
-    io.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const args = parseUpdateArgsOrExit(argv, USAGE, io);
+  if (typeof args === 'number') return args;
   const [component, ...extra] = args.positional;
   if (
     !component ||
