@@ -11,8 +11,8 @@ export const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
-/** Error codes that must never be retried whatever else is true. */
-const NEVER = new Set([
+/** Codes meaning a connection failed a trust or pin check: never retried, reported as 'failure'. */
+export const TRUST_FAILURE_CODES: ReadonlySet<string> = new Set([
   'ERR_TLS_VERSION',
   'ERR_TLS',
   'ERR_CERT_UNTRUSTED',
@@ -26,14 +26,20 @@ const NEVER = new Set([
   'ERR_OCSP_INVALID',
   'ERR_PIN_MISMATCH',
   'ERR_PIN_SET_EXPIRED',
+  'ERR_REDIRECT_INSECURE',
+]);
+
+/** Error codes that must never be retried whatever else is true. */
+const NEVER = new Set([
+  ...TRUST_FAILURE_CODES,
   'ERR_INVALID_PIN',
   'ERR_CLIENT_CERT_REQUIRED',
+  'ERR_CLIENT_CERT_REJECTED',
   'ERR_CLIENT_CERT_PASSPHRASE',
   'ERR_CLIENT_CERT_KEY_MISMATCH',
   'ERR_CLIENT_CERT_INVALID',
   'ERR_PROXY_AUTH',
   'ERR_ABORTED',
-  'ERR_REDIRECT_INSECURE',
   'ERR_TOO_MANY_REDIRECTS',
   'ERR_INSECURE_URL',
   'ERR_INVALID_URL',

@@ -54,7 +54,7 @@ import { checkPinPolicy, type PinCheckResult } from './pin-check';
 import { PinRegistry, type EffectivePinPolicy } from './pin-registry';
 import { normalizePin } from './pins';
 import { planRedirect, REDIRECT_STATUSES } from './redirects';
-import { classifyRetryable } from './retry-classify';
+import { classifyRetryable, TRUST_FAILURE_CODES } from './retry-classify';
 import { computeRetryDelay } from './retry-delay';
 import { CONNECT_KEY, POOL_KEY, SecureAgent } from './secure-agent';
 import { mapConnectionError } from './tls-errors';
@@ -95,24 +95,6 @@ export interface SecureClientConfig {
   /** Injected for tests. */
   random?: () => number;
 }
-
-/** Codes that mean a connection failed a trust or pin check (for the 'failure' event). */
-const TRUST_CODES = new Set([
-  'ERR_TLS_VERSION',
-  'ERR_TLS',
-  'ERR_CERT_UNTRUSTED',
-  'ERR_CERT_EXPIRED',
-  'ERR_CERT_NOT_YET_VALID',
-  'ERR_CERT_HOSTNAME',
-  'ERR_CERT_SUBJECT',
-  'ERR_CERT_ISSUER',
-  'ERR_CERT_REVOKED',
-  'ERR_OCSP_MISSING',
-  'ERR_OCSP_INVALID',
-  'ERR_PIN_MISMATCH',
-  'ERR_PIN_SET_EXPIRED',
-  'ERR_REDIRECT_INSECURE',
-]);
 
 /** What one request (one hop) is handed to the agent. */
 interface ConnectContext {
@@ -566,7 +548,7 @@ export class SecureClient extends EventEmitter<SecureClientEvents> {
   }
 
   private emitFailure(url: URL, err: AppError): void {
-    if (!TRUST_CODES.has(err.code)) return;
+    if (!TRUST_FAILURE_CODES.has(err.code)) return;
     this.emit('failure', {
       url: url.href,
       host: canonicalHost(url.hostname),
