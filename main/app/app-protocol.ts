@@ -4,22 +4,10 @@
  * answers with a fixed content type per extension, `nosniff` and the CSP header.
  */
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import type { Protocol } from 'electron';
-import { resolveStatic } from '../host/static-server';
+import { contentTypeFor, resolveStatic } from '../host/static-server';
 import { APP_HOST, APP_SCHEME } from './app-url';
 import { CONTENT_SECURITY_POLICY } from './csp';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * Declare the scheme before the app is ready (Electron requires it then). `standard` gives
@@ -62,7 +50,7 @@ export async function serveAppRequest(rendererDir: string, requestUrl: string): 
   if (!file) return new Response('Bad path', { status: 400, headers });
   try {
     const body = await readFile(file);
-    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    const type = contentTypeFor(file);
     return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': type } });
   } catch {
     return new Response('Not found', { status: 404, headers });

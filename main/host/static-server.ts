@@ -19,6 +19,11 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** The fixed content type for a bundle file (by extension); never sniffed. */
+export function contentTypeFor(file: string): string {
+  return TYPES[extname(file)] ?? 'application/octet-stream';
+}
+
 /** The Content-Security-Policy header for host mode. */
 export function hostCsp(port: number): string {
   return [
@@ -96,7 +101,7 @@ export function createStaticServer(opts: StaticServerOptions): Server {
     if (!file) return send(res, 400, 'Bad path\n');
     try {
       let body: string | Buffer = await readFile(file);
-      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      const type = contentTypeFor(file);
       if (file.endsWith('index.html')) body = injectBridge(body.toString('utf8'));
       send(res, 200, req.method === 'HEAD' ? '' : body, type, hostCsp(opts.port()));
     } catch {
