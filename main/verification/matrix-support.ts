@@ -197,7 +197,7 @@ export function renderMatrix(rows: MatrixRow[], meta: { seconds: number; when: s
       `${failures.length === 0 ? 'all as expected' : `${failures.length} UNEXPECTED: ${failures.join(', ')}`}.`,
     ``,
     `✅ verified = the file at \`dest\` has the expected sha256 · ⛔ = refused with exactly this code · ` +
-      `seq = 1 connection, seg = 4 connections (64 KiB minimum segment).`,
+      `seq = 1 connection, seg = 4 connections (64 KiB minimum segment, 128 KiB range requests).`,
     ``,
     head,
     sep,
