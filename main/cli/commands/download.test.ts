@@ -10,13 +10,10 @@ import { readResumeState, statePathOf } from '../../download/resume-state';
 import { SecureClient } from '../../net/secure-client';
 import { startFileServer, type FileServer } from '../../download/test-support-server';
 import { createTestPki, type TestPki } from '../../test-support/pki';
-import {
-  parseByteSize,
-  parseDownloadArgs,
-  runDownloadCommand,
-  type DownloadCommandDeps,
-} from './download';
+import { parseDownloadArgs, runDownloadCommand, type DownloadCommandDeps } from './download';
 
+const PIN_A = 'sha256/' + Buffer.alloc(32, 1).toString('base64');
+const PIN_B = 'sha256/' + Buffer.alloc(32, 2).toString('base64');
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let pki: TestPki;
@@ -76,9 +73,9 @@ describe('download command', () => {
         'a'.repeat(64),
         '--size=10',
         '--pin',
-        'sha256/AAA=',
+        PIN_A,
         '--pin',
-        'sha256/BBB=',
+        PIN_B,
         '--ca',
         'ca.pem',
         '--connections',
@@ -92,7 +89,7 @@ describe('download command', () => {
         url: 'https://h/x',
         output: 'f',
         size: 10,
-        pins: ['sha256/AAA=', 'sha256/BBB='],
+        pins: [PIN_A, PIN_B],
         caFiles: ['ca.pem'],
         connections: 8,
         limitRate: 25 * 1024 * 1024,
@@ -109,20 +106,11 @@ describe('download command', () => {
       [['https://h/x', '-o', 'f', '--sha256', 'a'.repeat(64), '--sha512', 'b'.repeat(128)]],
       [['https://h/x', '-o', 'f', '--bogus']],
       [['https://h/x', '-o']],
+      [['https://h/x', '-o', 'f', '--pin', 'sha256/short']],
+      [['https://h/x', '-o', 'f', '--limit-rate', 'fast']],
     ])('rejects %j', (argv) => {
       expect(() => parseDownloadArgs(argv)).toThrow();
     });
-  });
-
-  describe('parseByteSize()', () => {
-    it.each([
-      ['1500', 1500],
-      ['500k', 512_000],
-      ['25m', 25 * 1024 ** 2],
-      ['1G', 1024 ** 3],
-      ['1.5m', 1.5 * 1024 ** 2],
-    ])('parses %s', (v, n) => expect(parseByteSize(v)).toBe(n));
-    it('rejects nonsense', () => expect(() => parseByteSize('fast')).toThrow());
   });
 
   describe('runDownloadCommand()', () => {
@@ -200,6 +188,32 @@ describe('download command', () => {
       expect(code).toBe(0);
       expect(c.err()).toContain('100%');
       expect(c.out()).toContain(`sha256 ${sha256(body)}`);
+    });
+
+    it('uses the real SecureClient with --ca, --pin and --limit-rate', async () => {
+      const body = randomBytes(256 * 1024);
+      server = await startFileServer(pki, body);
+      const caFile = join(dir, 'ca.pem');
+      writeFileSync(caFile, pki.root.cert);
+      const base = [server.url, '--ca', caFile, '--json'];
+      const c = captureIo();
+      const started = Date.now();
+      const code = await runDownloadCommand(
+        [...base, '-o', join(dir, 'a'), '--pin', pki.leaf.pin, '--limit-rate', '256k'],
+        c.io,
+      );
+      expect(code).toBe(0);
+      expect(JSON.parse(c.out().trim())).toMatchObject({ ok: true, sha256: sha256(body) });
+      // 256 KiB at 256 KiB/s cannot finish much faster than a second (lower bound only).
+      expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+      // A wrong pin refuses the server.
+      const d = captureIo();
+      const other = pki.issueLeaf('cli-other');
+      expect(
+        await runDownloadCommand([...base, '-o', join(dir, 'b'), '--pin', other.pin], d.io),
+      ).toBe(1);
+      expect(JSON.parse(d.out().trim()).code).toBe('ERR_PIN_MISMATCH');
+      expect(existsSync(join(dir, 'b'))).toBe(false);
     });
 
     it('prints nothing with --quiet on success', async () => {

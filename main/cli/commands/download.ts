@@ -10,6 +10,8 @@ import type { SecureDownloadOptions } from '../../download/options';
 import { SecureDownloader, type DownloadTransport } from '../../download/secure-downloader';
 import type { DownloadProgress, DownloadResult } from '../../download/types';
 import type { CliIo } from '../cli-io';
+import { netFlagsHelp, parseNetFlags } from '../net-flags';
+import type { ConnectionSecurityPatch } from '../../net/options';
 
 /** Parsed `download` arguments. */
 export interface DownloadArgs {
@@ -18,8 +20,11 @@ export interface DownloadArgs {
   sha256: string | null;
   sha512: string | null;
   size: number | null;
+  /** `--pin` values (normalised) for the URL's host. */
   pins: string[];
   caFiles: string[];
+  /** Every common network flag (CA, TLS minimum, timeouts, retries, proxy, rate…) as client options. */
+  netOptions: ConnectionSecurityPatch;
   connections: number | null;
   limitRate: number | null;
   json: boolean;
@@ -41,51 +46,41 @@ export const DOWNLOAD_USAGE = `Usage: download <url> -o <file> [options]
   --sha256 HEX|SRI      expected SHA-256 (hex or sha256-BASE64)
   --sha512 HEX|SRI      expected SHA-512 (hex or sha512-BASE64)
   --size N              expected size in bytes
-  --pin P               SPKI pin sha256/BASE64 for the host (repeatable)
-  --ca FILE             extra trusted CA certificate (PEM, repeatable)
   --connections N       parallel connections, 1-16 (default 4)
-  --limit-rate R        bandwidth cap, e.g. 500k, 25m, 1g (bytes/s)
   --json                print one JSON line with the result
   --quiet               print nothing but errors
-`;
 
-/** Parse a byte count or rate such as `1500`, `500k`, `25m`, `1g` (binary multiples). */
-export function parseByteSize(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kmg]?)(?:i?b)?$/i.exec(value.trim());
-  if (!m) throw new InvalidArgumentError(`"${value}" is not a size such as 500k or 25m.`);
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[
-    m[2].toLowerCase() as '' | 'k' | 'm' | 'g'
-  ];
-  const n = Math.floor(Number(m[1]) * mult);
-  if (!Number.isSafeInteger(n) || n <= 0)
-    throw new InvalidArgumentError(`"${value}" is out of range.`);
-  return n;
-}
+Network options:
+`;
 
 /** Parse argv (after the command name). Throws ERR_INVALID_ARGUMENT with a readable message. */
 export function parseDownloadArgs(argv: string[]): DownloadArgs {
+  // The common network flags first (shared with the other commands), then our own.
+  const net = parseNetFlags(argv);
   const args: DownloadArgs = {
     url: '',
     output: '',
     sha256: null,
     sha512: null,
     size: null,
-    pins: [],
-    caFiles: [],
+    pins: net.pins,
+    caFiles: net.options.caFiles ?? [],
+    netOptions: net.options,
     connections: null,
-    limitRate: null,
+    limitRate: net.options.bandwidthLimit ?? null,
     json: false,
     quiet: false,
     help: false,
   };
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i];
+  const own = net.rest;
+  for (let i = 0; i < own.length; i++) {
+    const raw = own[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const flag = eq > 0 ? raw.slice(0, eq) : raw;
     const value = (): string => {
       if (eq > 0) return raw.slice(eq + 1);
-      const next = argv[++i];
+      const next = own[++i];
       if (next === undefined) throw new InvalidArgumentError(`${flag} needs a value.`);
       return next;
     };
@@ -106,12 +101,6 @@ export function parseDownloadArgs(argv: string[]): DownloadArgs {
         args.size = Number(v);
         break;
       }
-      case '--pin':
-        args.pins.push(value());
-        break;
-      case '--ca':
-        args.caFiles.push(value());
-        break;
       case '--connections': {
         const n = Number(value());
         if (!Number.isInteger(n) || n < 1 || n > 16) {
@@ -120,9 +109,6 @@ export function parseDownloadArgs(argv: string[]): DownloadArgs {
         args.connections = n;
         break;
       }
-      case '--limit-rate':
-        args.limitRate = parseByteSize(value());
-        break;
       case '--json':
         args.json = true;
         break;
@@ -232,11 +218,11 @@ export async function runDownloadCommand(
     const e = toErrorPayload(err);
     if (argv.includes('--json'))
       io.stdout.write(JSON.stringify({ ok: false, code: e.code, message: e.message }) + '\n');
-    else io.stderr.write(`${e.code}: ${e.message}\n\n${DOWNLOAD_USAGE}`);
+    else io.stderr.write(`${e.code}: ${e.message}\n\n${DOWNLOAD_USAGE}${netFlagsHelp()}\n`);
     return 2;
   }
   if (args.help) {
-    io.stdout.write(DOWNLOAD_USAGE);
+    io.stdout.write(DOWNLOAD_USAGE + netFlagsHelp() + '\n');
     return 0;
   }
   const controller = new AbortController();
