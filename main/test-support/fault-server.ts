@@ -175,6 +175,9 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     const data = s === 'corrupt' ? corrupt : body;
     const etag = s === 'etag-change' ? `"e${++etagCounter}"` : ETAG;
     const headers: Record<string, string> = { etag, 'accept-ranges': 'bytes' };
+    // The garbage after a long body poisons its connection; say so, so that the scenario
+    // tests Content-Length framing rather than a keep-alive reuse race.
+    if (s === 'long-body') headers.connection = 'close';
     if (s !== 'etag-change') headers['last-modified'] = LAST_MODIFIED;
     let range = s === 'ignore-range' ? null : parseRange(req.headers.range, data.length);
     const ifRange = req.headers['if-range'];
