@@ -510,6 +510,8 @@ export class DownloadJob {
         this.setPhase('downloading');
       }
     }
+    // An empty file (or a resumed, complete segment) never reads its response: release it.
+    response?.body.resume();
   }
 
   /** Ask for the rest of a segment with If-Range, and accept only the exact range of the same version. */

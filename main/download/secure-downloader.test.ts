@@ -126,6 +126,18 @@ describe('secure-downloader', () => {
       expect(code).toBe('ERR_INTEGRITY');
     });
 
+    it('downloads an empty file', async () => {
+      server = await startFileServer(pki, Buffer.alloc(0));
+      const dest = join(dir, 'empty');
+      const result = await new SecureDownloader(transport).download(server.url, dest, {
+        ...fast,
+        expectedDigest: sha256(Buffer.alloc(0)),
+        expectedSize: 0,
+      });
+      expect(result.bytes).toBe(0);
+      expect(readFileSync(dest)).toHaveLength(0);
+    });
+
     it('uses Last-Modified for If-Range when the ETag is weak', async () => {
       const body = randomBytes(100_000);
       server = await startFileServer(pki, body, { etag: 'W/"weak"' });

@@ -52,6 +52,32 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Bundle a tiny entry that runs the real command (default SecureClient transport) in a child. */
+async function buildCliBundle(into: string): Promise<string> {
+  const root = resolve(__dirname, '../../..');
+  const entry = join(into, 'entry.ts');
+  writeFileSync(
+    entry,
+    [
+      `import { runDownloadCommand } from ${JSON.stringify(join(root, 'main/cli/commands/download.ts'))};`,
+      `runDownloadCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: false })`,
+      `  .then((c) => { process.exitCode = c; });`,
+    ].join('\n'),
+  );
+  const bundle = join(into, 'entry.cjs');
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['electron'],
+    outfile: bundle,
+    logLevel: 'silent',
+  });
+  return bundle;
+}
+
 function captureIo(isTTY = false) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -232,29 +258,9 @@ describe('download command', () => {
       server = await startFileServer(pki, body);
       // Slow enough that the child is killed mid-way: ~16 KiB every 20 ms per connection.
       server.plan = () => ({ sliceBytes: 16 * 1024, delayMs: 20 });
-      const entry = join(dir, 'entry.ts');
       const caFile = join(dir, 'ca.pem');
       writeFileSync(caFile, pki.root.cert);
-      const root = resolve(__dirname, '../../..');
-      writeFileSync(
-        entry,
-        [
-          `import { runDownloadCommand } from ${JSON.stringify(join(root, 'main/cli/commands/download.ts'))};`,
-          `runDownloadCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, isTTY: false })`,
-          `  .then((c) => { process.exitCode = c; });`,
-        ].join('\n'),
-      );
-      const bundle = join(dir, 'entry.cjs');
-      await build({
-        entryPoints: [entry],
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        external: ['electron'],
-        outfile: bundle,
-        logLevel: 'silent',
-      });
+      const bundle = await buildCliBundle(dir);
       const out = join(dir, 'big.bin');
       const argv = [
         bundle,
@@ -314,6 +320,55 @@ describe('download command', () => {
       expect(server.bytesSent() - sentBefore).toBeLessThan(
         body.length - body.length / 4 + 512 * 1024,
       );
+    });
+
+    it('stops cleanly on SIGINT with exit 130, keeping the state, and the re-run resumes', async () => {
+      const body = randomBytes(2 * 1024 * 1024);
+      server = await startFileServer(pki, body);
+      server.plan = () => ({ sliceBytes: 16 * 1024, delayMs: 20 });
+      const caFile = join(dir, 'ca.pem');
+      writeFileSync(caFile, pki.root.cert);
+      const bundle = await buildCliBundle(dir);
+      const out = join(dir, 'int.bin');
+      const argv = [
+        bundle,
+        server.url,
+        '-o',
+        out,
+        '--sha256',
+        sha256(body),
+        '--json',
+        '--ca',
+        caFile,
+      ];
+      const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const state = await readResumeState(statePathOf(out));
+        if ((state?.segments.reduce((s, x) => s + x.done, 0) ?? 0) > body.length / 5) break;
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error('child made no progress');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill('SIGINT');
+      const code = await new Promise((r) => child.once('exit', r));
+      expect(code).toBe(130);
+      expect(JSON.parse(stdout.trim())).toMatchObject({ ok: false, code: 'ERR_ABORTED' });
+      expect(existsSync(out)).toBe(false);
+      const saved =
+        (await readResumeState(statePathOf(out)))?.segments.reduce((s, x) => s + x.done, 0) ?? 0;
+      expect(saved).toBeGreaterThan(body.length / 5);
+
+      server.plan = () => undefined;
+      const c = captureIo();
+      expect(await runDownloadCommand(argv.slice(1), c.io)).toBe(0);
+      expect(JSON.parse(c.out().trim())).toMatchObject({
+        ok: true,
+        resumed: true,
+        sha256: sha256(body),
+      });
     });
   });
 });
