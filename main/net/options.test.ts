@@ -16,6 +16,12 @@ describe('options', () => {
       expect(o.timeouts.idle).toBeGreaterThan(0);
       expect(o.maxRedirects).toBe(10);
     });
+    it('bounds a slow drip with a curl-style minimum rate (1 KiB/s over 60 s)', () => {
+      expect(defaultConnectionSecurityOptions().timeouts.lowSpeed).toEqual({
+        bytesPerSecond: 1024,
+        windowMs: 60_000,
+      });
+    });
   });
 
   describe('mergeOptions()', () => {
@@ -33,6 +39,19 @@ describe('options', () => {
       expect(() =>
         resolveOptions({ pins: [{ host: 'x.example', publicKeyHashes: ['bad'] }] }),
       ).toThrow(expect.objectContaining({ code: 'ERR_INVALID_PIN' }));
+    });
+    it('merges a partial lowSpeed over the base and allows 0 to disable it', () => {
+      const o = resolveOptions({ timeouts: { lowSpeed: { bytesPerSecond: 0 } } });
+      expect(o.timeouts.lowSpeed).toEqual({ bytesPerSecond: 0, windowMs: 60_000 });
+      expect(resolveOptions({ timeouts: { idle: 5 } }).timeouts.lowSpeed.bytesPerSecond).toBe(1024);
+    });
+    it('rejects a negative or non-numeric lowSpeed', () => {
+      expect(() => resolveOptions({ timeouts: { lowSpeed: { windowMs: -1 } } })).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      );
+      expect(() =>
+        resolveOptions({ timeouts: { lowSpeed: { bytesPerSecond: Number.NaN } } }),
+      ).toThrow(/lowSpeed\.bytesPerSecond/);
     });
     it('caps redirects at 10', () => {
       expect(() => resolveOptions({ maxRedirects: 11 })).toThrow(

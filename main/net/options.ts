@@ -1,11 +1,18 @@
 /**
  * Defaults, merging and validation of ConnectionSecurityOptions. The defaults are secure
  * (TLS 1.3 minimum, hostname checks always on) and suit multi-gigabyte downloads: there is
- * no overall time limit by default, only per-phase ones and an idle (no bytes) limit.
+ * no overall time limit by default, only per-phase ones, an idle (no bytes) limit and a
+ * curl-style minimum transfer rate (1 KiB/s over 60 s) that bounds a slow drip.
  */
 import { InvalidArgumentError } from '../errors';
-import type { ConnectionSecurityOptions } from './types';
+import type { ConnectionSecurityOptions, LowSpeedLimit, PhaseTimeouts } from './types';
 import { normalizePinnedCertificate } from './pin-registry';
+
+/** Default minimum transfer rate: 1 KiB/s over any 60 s spent waiting on the network. */
+export const DEFAULT_LOW_SPEED: Readonly<LowSpeedLimit> = Object.freeze({
+  bytesPerSecond: 1024,
+  windowMs: 60_000,
+});
 
 /** Secure defaults for every option. */
 export function defaultConnectionSecurityOptions(): ConnectionSecurityOptions {
@@ -28,6 +35,7 @@ export function defaultConnectionSecurityOptions(): ConnectionSecurityOptions {
       responseHeaders: 30_000,
       idle: 60_000,
       total: 0,
+      lowSpeed: { ...DEFAULT_LOW_SPEED },
     },
     pool: {
       maxSocketsPerHost: 8,
@@ -52,7 +60,7 @@ export function defaultConnectionSecurityOptions(): ConnectionSecurityOptions {
 export type ConnectionSecurityPatch = Partial<
   Omit<ConnectionSecurityOptions, 'retry' | 'timeouts' | 'pool'> & {
     retry: Partial<ConnectionSecurityOptions['retry']>;
-    timeouts: Partial<ConnectionSecurityOptions['timeouts']>;
+    timeouts: Partial<Omit<PhaseTimeouts, 'lowSpeed'>> & { lowSpeed?: Partial<LowSpeedLimit> };
     pool: Partial<ConnectionSecurityOptions['pool']>;
   }
 >;
@@ -66,7 +74,14 @@ export function mergeOptions(
     ...base,
     ...stripUndefined(patch),
     retry: { ...base.retry, ...stripUndefined(patch.retry ?? {}) },
-    timeouts: { ...base.timeouts, ...stripUndefined(patch.timeouts ?? {}) },
+    timeouts: {
+      ...base.timeouts,
+      ...stripUndefined(patch.timeouts ?? {}),
+      lowSpeed: {
+        ...(base.timeouts.lowSpeed ?? DEFAULT_LOW_SPEED),
+        ...stripUndefined(patch.timeouts?.lowSpeed ?? {}),
+      },
+    },
     pool: { ...base.pool, ...stripUndefined(patch.pool ?? {}) },
   } as ConnectionSecurityOptions;
   return validateOptions(merged);
@@ -97,7 +112,9 @@ function nonNegative(name: string, v: number): void {
 export function validateOptions(o: ConnectionSecurityOptions): ConnectionSecurityOptions {
   const out = { ...o, minTlsVersion: normalizeTlsVersion(o.minTlsVersion) };
   out.pins = o.pins.map(normalizePinnedCertificate);
-  for (const [k, v] of Object.entries(o.timeouts)) nonNegative(`timeouts.${k}`, v);
+  const { lowSpeed, ...timed } = o.timeouts;
+  for (const [k, v] of Object.entries(timed)) nonNegative(`timeouts.${k}`, v);
+  out.timeouts = { ...o.timeouts, lowSpeed: validateLowSpeed(lowSpeed) };
   for (const [k, v] of Object.entries(o.retry)) nonNegative(`retry.${k}`, v);
   if (o.retry.maxAttempts < 1)
     throw new InvalidArgumentError('retry.maxAttempts must be at least 1');
@@ -113,6 +130,16 @@ export function validateOptions(o: ConnectionSecurityOptions): ConnectionSecurit
     throw new InvalidArgumentError('bandwidthLimit must be positive or null');
   out.resolve = { ...(o.resolve ?? {}) };
   return out;
+}
+
+/** Validate a low-speed limit: both fields non-negative numbers (0 disables the check). */
+export function validateLowSpeed(l: LowSpeedLimit | undefined): LowSpeedLimit {
+  if (l === undefined) return { ...DEFAULT_LOW_SPEED };
+  if (typeof l !== 'object' || l === null)
+    throw new InvalidArgumentError('timeouts.lowSpeed must be { bytesPerSecond, windowMs }');
+  nonNegative('timeouts.lowSpeed.bytesPerSecond', l.bytesPerSecond);
+  nonNegative('timeouts.lowSpeed.windowMs', l.windowMs);
+  return { bytesPerSecond: l.bytesPerSecond, windowMs: l.windowMs };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

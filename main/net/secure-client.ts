@@ -40,6 +40,7 @@ import type { ConnectionFacts } from '../../preload/contract';
 import { AppError } from '../errors';
 import { connectSecure, abortReasonOf, type SocketState } from './connector';
 import { monitorBody } from './body-monitor';
+import { bandwidthCapOf } from './low-speed';
 import { AbortedError, SecureConnectionError, TimeoutError } from './errors';
 import type {
   ConnectionTarget,
@@ -677,6 +678,8 @@ export class SecureClient extends EventEmitter<SecureClientEvents> {
         cleanup();
         monitorBody(res, {
           idleMs: timeouts.idle,
+          lowSpeed: timeouts.lowSpeed,
+          bandwidthCap: () => bandwidthCapOf(this.opts.bandwidthLimit, init.throttle),
           url: url.origin,
           signal: op.signal,
           onDone: () => {},

@@ -35,6 +35,17 @@ export interface RetryOptions {
   maxRetryAfterMs: number;
 }
 
+/**
+ * curl-style `--speed-limit`/`--speed-time`: the body fails (TimeoutError phase 'lowSpeed')
+ * when fewer than `bytesPerSecond * windowMs / 1000` bytes arrive in any window of time spent
+ * waiting on the network. Time paused by our own throttle or a slow consumer does not count.
+ * Either field 0 disables the check.
+ */
+export interface LowSpeedLimit {
+  bytesPerSecond: number;
+  windowMs: number;
+}
+
 /** Per-phase timeouts in ms; each raises TimeoutError with its `phase`. 0 disables one. */
 export interface PhaseTimeouts {
   connect: number;
@@ -44,10 +55,15 @@ export interface PhaseTimeouts {
   idle: number;
   /** Whole request including body; 0 (the default) so multi-gigabyte downloads can finish. */
   total: number;
+  /** Minimum transfer rate of the body (bounds a slow drip that keeps the idle timer happy). */
+  lowSpeed: LowSpeedLimit;
 }
 
 /** Name of a timeout phase. */
 export type TimeoutPhase = keyof PhaseTimeouts;
+
+/** Phases whose timeout is a plain number of milliseconds. */
+export type TimedPhase = Exclude<TimeoutPhase, 'lowSpeed'>;
 
 /** Revocation policy for a host. */
 export type RevocationMode = 'off' | 'soft' | 'hard';
