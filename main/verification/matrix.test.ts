@@ -129,7 +129,23 @@ const DOWNLOAD_CASES: DownloadCase[] = [
   {
     group: 'body',
     scenario: 'slow-drip',
-    attack: 'slow drip (16 KiB / 25 ms), under the idle timeout',
+    // ~640 KiB/s: live, under the idle timeout and above the default low-speed floor (1 KiB/s
+    // over 60 s), so it must not be killed.
+    attack: 'slow drip (16 KiB / 25 ms), under the idle timeout, above the low-speed floor',
+    seq: 'verified',
+    seg: 'verified',
+  },
+  {
+    group: 'body',
+    scenario: 'slow-drip',
+    // The same drip against a floor it cannot meet (4 MiB/s over 100 ms): every request fails
+    // with TimeoutError phase 'lowSpeed' (retryable), the downloader resumes from the bytes it
+    // has, and the file still verifies — no corruption, no hang. The per-request bound itself
+    // is proven in main/net/body-monitor.test.ts (lowSpeed).
+    attack: 'slow drip below the low-speed floor (each request fails lowSpeed, resume completes)',
+    client: {
+      timeouts: { ...CLIENT_BASE.timeouts, lowSpeed: { bytesPerSecond: 4 << 20, windowMs: 100 } },
+    },
     seq: 'verified',
     seg: 'verified',
   },
