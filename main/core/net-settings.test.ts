@@ -33,6 +33,7 @@ describe('net-settings', () => {
       expect(o.timeouts.total).toBe(0);
       expect(o.revocation).toBe('soft');
       expect(o.bandwidthLimit).toBeNull();
+      expect(o.timeouts.lowSpeed).toEqual({ bytesPerSecond: 1024, windowMs: 60_000 });
     });
     it('carries live-changeable limits', () => {
       const s = applySettingsPatch(base, {

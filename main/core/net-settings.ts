@@ -29,6 +29,8 @@ export function connectionPatchFromSettings(s: StoredSettings): ConnectionSecuri
       responseHeaders: n.timeouts.headersMs,
       idle: n.timeouts.idleMs,
       total: n.timeouts.totalMs,
+      // No setting for `lowSpeed` (the IPC contract has none): the client's default minimum
+      // rate (1 KiB/s over 60 s, see net/options.ts) applies and survives every settings patch.
     },
     pool: { maxSocketsPerHost: Math.max(s.jobs.perHostConnections, 1) },
     revocation: n.revocation,
