@@ -62,9 +62,6 @@ export interface PhaseTimeouts {
 /** Name of a timeout phase. */
 export type TimeoutPhase = keyof PhaseTimeouts;
 
-/** Phases whose timeout is a plain number of milliseconds. */
-export type TimedPhase = Exclude<TimeoutPhase, 'lowSpeed'>;
-
 /** Revocation policy for a host. */
 export type RevocationMode = 'off' | 'soft' | 'hard';
 
