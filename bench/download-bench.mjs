@@ -26,6 +26,12 @@ import { build } from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(
+    'usage: node bench/download-bench.mjs [--rounds N] [--skip-4g] [--only verified,segmented,rss,resume] [--serve]',
+  );
+  process.exit(0);
+}
 const flag = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : dflt;
@@ -388,6 +394,7 @@ async function main() {
         ['curl -o', () => run.curl(f1g, 'fast')],
         ['aria2c -x1 --checksum', () => run.aria2(f1g, 'fast', 1)],
         ['ours -c1', () => run.ours(f1g, 'fast', 1)],
+        ['ours -c1 main-thread streaming hash', () => run.ours(f1g, 'fast', 1, 'streaming')],
         ['ours -c1 final-pass hash', () => run.ours(f1g, 'fast', 1, 'final-pass')],
         ['ours -c4 (default)', () => run.ours(f1g, 'fast', 4)],
         ['ours -c4 final-pass hash', () => run.ours(f1g, 'fast', 4, 'final-pass')],

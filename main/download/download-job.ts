@@ -27,7 +27,7 @@ import {
   TooLargeError,
   toDiskError,
 } from './errors';
-import { FrontierHasher } from './frontier-hasher';
+import { FrontierHasher, type StreamHasher } from './frontier-hasher';
 import {
   checkContentRange,
   ifRangeValue,
@@ -40,6 +40,7 @@ import { digestsEqual, type ExpectedDigest } from './integrity';
 import type { SecureDownloadOptions } from './options';
 import { PartFile } from './part-file';
 import { ProgressMeter } from './progress-meter';
+import { WorkerHasher } from './worker-hasher';
 import {
   partPathOf,
   readResumeState,
@@ -109,7 +110,7 @@ export class DownloadJob {
   private readonly expectedKey: string | null;
   private readonly meter: ProgressMeter;
   private part: PartFile | null = null;
-  private hasher: FrontierHasher | null = null;
+  private hasher: StreamHasher | null = null;
   private segments: LiveSegment[] = [];
   private total: number | null = null;
   private validator: ResourceValidator = { etag: null, lastModified: null };
@@ -139,7 +140,7 @@ export class DownloadJob {
     private readonly expected: ExpectedDigest | null,
     private readonly signal: AbortSignal | undefined,
   ) {
-    this.streamingHash = options.hashStrategy === 'streaming';
+    this.streamingHash = options.hashStrategy !== 'final-pass';
     this.partPath = partPathOf(dest);
     this.statePath = statePathOf(dest);
     this.requestUrl = url;
@@ -190,6 +191,7 @@ export class DownloadJob {
       if (stallTimer) clearInterval(stallTimer);
       this.signal?.removeEventListener('abort', onAbort);
       this.meter.final();
+      await this.hasher?.close();
       await this.part?.close();
     }
   }
@@ -357,12 +359,13 @@ export class DownloadJob {
     });
   }
 
-  private newHasher(part: PartFile): FrontierHasher {
-    return new FrontierHasher(
-      part,
-      (pos) => this.writtenEnd(pos),
-      this.expected?.algorithm === 'sha512',
-    );
+  private newHasher(part: PartFile): StreamHasher {
+    const withSha512 = this.expected?.algorithm === 'sha512';
+    if (this.options.hashStrategy !== 'streaming') {
+      // 'worker' hashes during the transfer; 'final-pass' hands it everything at the end.
+      return new WorkerHasher(this.partPath, (pos) => this.writtenEnd(pos), withSha512);
+    }
+    return new FrontierHasher(part, (pos) => this.writtenEnd(pos), withSha512);
   }
 
   // ---------------------------------------------------------------------------
@@ -708,6 +711,7 @@ export class DownloadJob {
 
   private async resetForRestart(): Promise<void> {
     await this.checkpointQueue;
+    await this.hasher?.close();
     await this.part?.close();
     this.part = null;
     this.hasher = null;

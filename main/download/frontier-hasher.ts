@@ -12,10 +12,22 @@ import type { PartFile } from './part-file';
 /** Where contiguous written data starting at `pos` ends (returns `pos` when none is written there). */
 export type WrittenEnd = (pos: number) => number;
 
+/** What the download job needs from a hasher (FrontierHasher in-thread, WorkerHasher off-thread). */
+export interface StreamHasher {
+  /** A batch of `buffers` reached the part file at `position`. */
+  onWritten(position: number, buffers: readonly Buffer[]): void;
+  /** Hash whatever is contiguously written at the frontier. */
+  kick(): void;
+  /** Hash everything up to `total`; the digests. */
+  finish(total: number): Promise<{ sha256: Buffer; sha512: Buffer | null }>;
+  /** Release resources (safe to call twice). */
+  close(): Promise<void>;
+}
+
 const CATCH_UP_CHUNK = 4 * 1024 * 1024;
 
 /** Hashes [0, total) in order from memory where possible, else from the part file. */
-export class FrontierHasher {
+export class FrontierHasher implements StreamHasher {
   readonly hasher: FileHasher;
   private catchingUp: Promise<void> | null = null;
   private failure: unknown = null;
@@ -67,6 +79,12 @@ export class FrontierHasher {
       throw new Error(`internal: hashed ${this.hasher.position} of ${total} bytes`);
     }
     return this.hasher.digest();
+  }
+
+  /** Nothing to release (the part file belongs to the job). */
+  async close(): Promise<void> {
+    // Wait out a catch-up still reading the part file before the job closes it.
+    while (this.catchingUp) await this.catchingUp;
   }
 
   private async catchUp(): Promise<void> {

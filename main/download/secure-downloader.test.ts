@@ -126,6 +126,32 @@ describe('secure-downloader', () => {
       expect(code).toBe('ERR_INTEGRITY');
     });
 
+    it('verifies with the worker-thread hash and refuses a mismatch with it', async () => {
+      const body = randomBytes(3_000_000);
+      server = await startFileServer(pki, body);
+      const ok = await new SecureDownloader(transport).download(server.url, join(dir, 'a'), {
+        ...fast,
+        connections: 4,
+        minSegmentSize: 256 * 1024,
+        requestChunkBytes: 512 * 1024,
+        hashStrategy: 'worker',
+        expectedDigest: sha512(body),
+      });
+      expect(ok.sha256).toBe(sha256(body));
+      expect(ok.sha512).toBe(sha512(body));
+      expect(readFileSync(join(dir, 'a')).equals(body)).toBe(true);
+      const code = await codeOf(
+        new SecureDownloader(transport).download(server.url, join(dir, 'b'), {
+          ...fast,
+          connections: 2,
+          hashStrategy: 'worker',
+          expectedDigest: sha256(Buffer.from('nope')),
+        }),
+      );
+      expect(code).toBe('ERR_INTEGRITY');
+      expect(existsSync(join(dir, 'b'))).toBe(false);
+    });
+
     it('downloads an empty file', async () => {
       server = await startFileServer(pki, Buffer.alloc(0));
       const dest = join(dir, 'empty');
