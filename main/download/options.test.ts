@@ -8,7 +8,9 @@ describe('options', () => {
         connections: 4,
         progressIntervalMs: 100,
         onIntegrityFailure: 'delete',
-        highWaterMark: 1024 * 1024,
+        highWaterMark: 256 * 1024,
+        writeBatchBytes: 512 * 1024,
+        requestChunkBytes: 4 * 1024 * 1024,
       });
     });
   });
