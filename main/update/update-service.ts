@@ -342,7 +342,7 @@ export function createUpdateService(options: UpdateServiceOptions): UpdateServic
     r.jobId = null;
     r.lastResult = {
       ok: result.ok,
-      version: result.ok ? result.toVersion : result.toVersion,
+      version: result.toVersion,
       at: Date.now(),
       error: result.error,
     };
