@@ -4,7 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultInstallRoot, defaultStateDir } from '../core/paths';
+import { defaultInstallRoot, defaultStateDir, statePaths } from '../core/paths';
+import { createEventHub } from '../core/event-hub';
+import { createSettingsStore, defaultSettings } from '../core/settings-service';
 import { InvalidArgumentError, toErrorPayload } from '../errors';
 import { SecureClient } from '../net/secure-client';
 import { parseNetFlags } from '../cli/net-flags';
@@ -104,22 +106,35 @@ export async function openCliUpdateService(
   options: { check?: boolean } = {},
 ): Promise<CliUpdateContext> {
   const f = args.flags;
-  const channel = (f['--channel'] as string | undefined) ?? 'stable';
+  const stateDir = (f['--state'] as string | undefined) ?? defaultStateDir();
+  // The app's own settings (same state dir) are the defaults, so the CLI and the app agree on
+  // the feed, the channel and where LLMrecon is installed; flags override them.
+  const saved = await createSettingsStore({
+    file: statePaths(stateDir).settings,
+    defaults: defaultSettings({ installRoot: defaultInstallRoot(), downloadDir: process.cwd() }),
+    events: createEventHub(),
+  });
+  const settings = saved.current();
+  const channel = (f['--channel'] as string | undefined) ?? settings.feed.channel;
   if (channel !== 'stable' && channel !== 'beta')
     throw new InvalidArgumentError('--channel must be stable or beta');
-  const stateDir = (f['--state'] as string | undefined) ?? defaultStateDir();
-  const installRoot = (f['--install-root'] as string | undefined) ?? defaultInstallRoot();
+  const installRoot = (f['--install-root'] as string | undefined) ?? settings.install.root;
   const coreBinaryPath =
     (f['--core'] as string | undefined) ??
-    join(installRoot, 'bin', process.platform === 'win32' ? 'llmrecon.exe' : 'llmrecon');
-  const rootPath = f['--root'] as string | undefined;
+    (f['--install-root']
+      ? join(installRoot, 'bin', process.platform === 'win32' ? 'llmrecon.exe' : 'llmrecon')
+      : settings.install.coreBinaryPath);
+  const feedUrl = (f['--feed'] as string | undefined) ?? settings.feed.url;
+  const rootPath =
+    (f['--root'] as string | undefined) ?? (f['--feed'] ? undefined : settings.feed.rootPath);
   if (rootPath && !existsSync(rootPath))
     throw new InvalidArgumentError(`--root ${rootPath} does not exist`);
+  // dist/main/cli.cjs (and main/update in tests) → <app>/assets/feed/feed.json.
   const configFile =
-    process.env.LLMRECON_FEED_CONFIG ?? join(process.cwd(), 'assets', 'feed', 'feed.json');
+    process.env.LLMRECON_FEED_CONFIG ?? join(__dirname, '..', '..', 'assets', 'feed', 'feed.json');
   const feed = await resolveFeed({
     stateDir,
-    feedUrl: (f['--feed'] as string | undefined) ?? null,
+    feedUrl: feedUrl ?? null,
     rootPath: rootPath ?? null,
     pins: args.net.pins,
     configFile,
@@ -137,6 +152,7 @@ export async function openCliUpdateService(
     installRoot,
     coreBinaryPath,
     channel: channel as Channel,
+    backupsToKeep: settings.install.backupsToKeep,
     checkIntervalMs: 0,
   });
   await service.start({ check: options.check ?? false });
