@@ -10,7 +10,7 @@ describe('options', () => {
         onIntegrityFailure: 'delete',
         highWaterMark: 256 * 1024,
         writeBatchBytes: 512 * 1024,
-        requestChunkBytes: 4 * 1024 * 1024,
+        requestChunkBytes: 8 * 1024 * 1024,
       });
     });
   });

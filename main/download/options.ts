@@ -71,7 +71,7 @@ export interface SecureDownloadOptions {
 }
 
 /**
- * The defaults: 4 connections, 4 MiB minimum segment, 32 GiB cap, delete on mismatch; 4 MiB
+ * The defaults: 4 connections, 4 MiB minimum segment, 32 GiB cap, delete on mismatch; 8 MiB
  * ranges (resume loss vs per-request cost, see docs/performance.md).
  */
 export function defaultSecureDownloadOptions(): SecureDownloadOptions {
@@ -91,7 +91,7 @@ export function defaultSecureDownloadOptions(): SecureDownloadOptions {
     retryMaxDelayMs: 10_000,
     hashStrategy: 'streaming',
     stallAfterMs: 15_000,
-    requestChunkBytes: 4 * 1024 * 1024,
+    requestChunkBytes: 8 * 1024 * 1024,
     highWaterMark: 256 * 1024,
     writeBatchBytes: 512 * 1024,
     pins: [],
