@@ -484,7 +484,10 @@ export class DownloadJob {
             `the connection dropped and the server cannot resume (${String(err)})`,
           );
         }
-        if (segment.received > progressMark) attempt = 0;
+        // Progress resets the attempt budget, except progress too slow to count: a server that
+        // drips a few bytes per low-speed window must run out of attempts, not crawl forever.
+        const tooSlow = err instanceof AppError && err.details?.phase === 'lowSpeed';
+        if (segment.received > progressMark && !tooSlow) attempt = 0;
         progressMark = segment.received;
         attempt++;
         if (attempt >= this.options.segmentAttempts) throw err;

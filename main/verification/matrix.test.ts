@@ -138,16 +138,18 @@ const DOWNLOAD_CASES: DownloadCase[] = [
   {
     group: 'body',
     scenario: 'slow-drip',
-    // The same drip against a floor it cannot meet (4 MiB/s over 100 ms): every request fails
-    // with TimeoutError phase 'lowSpeed' (retryable), the downloader resumes from the bytes it
-    // has, and the file still verifies — no corruption, no hang. The per-request bound itself
-    // is proven in main/net/body-monitor.test.ts (lowSpeed).
-    attack: 'slow drip below the low-speed floor (each request fails lowSpeed, resume completes)',
+    // The same drip against a floor it cannot meet (4 MiB/s over 50 ms, so no 64 KiB remainder
+    // can finish inside one window): every request fails
+    // with TimeoutError phase 'lowSpeed' (retryable). Progress made too slowly does not renew
+    // the segment's attempt budget, so the download gives up with ERR_TIMEOUT instead of
+    // crawling on at the drip rate; dest stays absent. The per-request bound itself is proven
+    // in main/net/body-monitor.test.ts (lowSpeed).
+    attack: 'slow drip below the low-speed floor (gives up after the segment attempts)',
     client: {
-      timeouts: { ...CLIENT_BASE.timeouts, lowSpeed: { bytesPerSecond: 4 << 20, windowMs: 100 } },
+      timeouts: { ...CLIENT_BASE.timeouts, lowSpeed: { bytesPerSecond: 4 << 20, windowMs: 50 } },
     },
-    seq: 'verified',
-    seg: 'verified',
+    seq: 'ERR_TIMEOUT',
+    seg: 'ERR_TIMEOUT',
   },
   {
     group: 'body',
@@ -483,7 +485,9 @@ describe('verification matrix', () => {
       const t0 = Date.now();
       const seg = mode.endsWith('seg');
       const expected = seg ? c.seg : c.seq;
-      const slug = `${c.scenario}-${c.pinned ? 'p-' : ''}${mode.replace(/[^a-z]+/g, '-')}`;
+      // The case index keeps two rows of one scenario (e.g. slow-drip above and below the
+      // low-speed floor) from sharing a destination or the server's per-file state.
+      const slug = `${DOWNLOAD_CASES.indexOf(c)}-${c.scenario}-${c.pinned ? 'p-' : ''}${mode.replace(/[^a-z]+/g, '-')}`;
       const dir = join(work, slug);
       await mkdir(dir, { recursive: true });
       const dest = join(dir, 'payload.bin');
