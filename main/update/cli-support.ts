@@ -12,7 +12,7 @@ import { SecureClient } from '../net/secure-client';
 import { parseNetFlags } from '../cli/net-flags';
 import { directDownload } from './download-adapters';
 import { resolveFeed } from './feed-config';
-import type { Channel } from './target-meta';
+import { parseComponentKey, type Channel } from './target-meta';
 import { createUpdateService, type UpdateServiceHandle } from './update-service';
 
 /** Flags every update command accepts. */
@@ -70,6 +70,32 @@ export function parseUpdateArgsOrExit(
     return 0;
   }
   return args;
+}
+
+/**
+ * The one component a command names (`core`, `templates`, `module:<id>`, or `all` where
+ * allowed), or the usage exit code 2 after saying what is wrong.
+ */
+export function takeComponentArg(
+  args: UpdateCliArgs,
+  usage: string,
+  io: UpdateCliIo,
+  allowAll: boolean,
+): string | number {
+  const [component, ...extra] = args.positional;
+  let valid = !!component && extra.length === 0;
+  if (valid && !(allowAll && component === 'all')) {
+    try {
+      parseComponentKey(component!);
+    } catch {
+      valid = false;
+    }
+  }
+  if (valid) return component!;
+  io.stderr.write(
+    `error ERR_INVALID_ARGUMENT: name one component (core, templates, module:<id>)${allowAll ? ' or all' : ''}\n${usage}\n`,
+  );
+  return 2;
 }
 
 /** Split argv into flags and positionals; throws ERR_INVALID_ARGUMENT on unknown flags. */

@@ -6,6 +6,7 @@ import { toErrorPayload } from '../../errors';
 import {
   openCliUpdateService,
   parseUpdateArgsOrExit,
+  takeComponentArg,
   UPDATE_FLAGS_HELP,
 } from '../../update/cli-support';
 import type { InstallResult } from '../../../preload/contract';
@@ -39,17 +40,8 @@ export async function runInstallCommand(
 ): Promise<number> {
   const args = parseUpdateArgsOrExit(argv, USAGE, io);
   if (typeof args === 'number') return args;
-  const [component, ...extra] = args.positional;
-  if (
-    !component ||
-    extra.length ||
-    !/^(all|core|templates|module:[a-z0-9][a-z0-9._-]{0,127})$/.test(component)
-  ) {
-    io.stderr.write(
-      `error ERR_INVALID_ARGUMENT: name one component (core, templates, module:<id>) or all\n${USAGE}\n`,
-    );
-    return 2;
-  }
+  const component = takeComponentArg(args, USAGE, io, true);
+  if (typeof component === 'number') return component;
   const version = args.flags['--version'] as string | undefined;
   const allowDowngrade = args.flags['--allow-downgrade'] === true;
   if (component === 'all' && (version || allowDowngrade)) {

@@ -3,6 +3,7 @@ import { toErrorPayload } from '../../errors';
 import {
   openCliUpdateService,
   parseUpdateArgsOrExit,
+  takeComponentArg,
   UPDATE_FLAGS_HELP,
 } from '../../update/cli-support';
 import { formatResults } from './install';
@@ -19,17 +20,8 @@ export async function runRollbackCommand(
 ): Promise<number> {
   const args = parseUpdateArgsOrExit(argv, USAGE, io);
   if (typeof args === 'number') return args;
-  const [component, ...extra] = args.positional;
-  if (
-    !component ||
-    extra.length ||
-    !/^(core|templates|module:[a-z0-9][a-z0-9._-]{0,127})$/.test(component)
-  ) {
-    io.stderr.write(
-      `error ERR_INVALID_ARGUMENT: name one component (core, templates, module:<id>)\n${USAGE}\n`,
-    );
-    return 2;
-  }
+  const component = takeComponentArg(args, USAGE, io, false);
+  if (typeof component === 'number') return component;
   let ctx;
   try {
     ctx = await openCliUpdateService(args);
